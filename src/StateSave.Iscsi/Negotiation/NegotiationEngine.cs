@@ -81,7 +81,9 @@ public sealed class NegotiationEngine
         foreach (TextKeyDefinition definition in _registry.Definitions)
         {
             if (definition.IsObsolete || definition.Rule == NegotiationRule.AuthenticationExchange
-                || !MaySend(definition.Senders, Role) || _sent.Contains(definition.Name) || _received.Contains(definition.Name)
+                || !MaySend(definition.Senders, Role) || _sent.Contains(definition.Name)
+                // A peer's offer settles a negotiated key; a peer's declaration does not stand for ours.
+                || (_received.Contains(definition.Name) && definition.Rule != NegotiationRule.Declarative)
                 || Relevance(definition) is not null)
             {
                 continue;
