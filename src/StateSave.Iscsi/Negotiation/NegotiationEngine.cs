@@ -1,5 +1,6 @@
 using System.Globalization;
 
+using StateSave.Iscsi.Protocol;
 namespace StateSave.Iscsi.Negotiation;
 
 /// <summary>
@@ -317,7 +318,7 @@ public sealed class NegotiationEngine
         NegotiationStages stage = Stage switch
         {
             LoginStage.SecurityNegotiation => NegotiationStages.SecurityNegotiation,
-            LoginStage.OperationalNegotiation => NegotiationStages.OperationalNegotiation,
+            LoginStage.LoginOperationalNegotiation => NegotiationStages.OperationalNegotiation,
             _ => NegotiationStages.FullFeaturePhase,
         };
         bool irrelevant = (definition.Stages & stage) == 0

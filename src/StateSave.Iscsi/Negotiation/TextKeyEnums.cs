@@ -82,14 +82,6 @@ public enum NegotiationStages
     Login = SecurityNegotiation | OperationalNegotiation,
 }
 
-/// <summary>The login stage, numbered as the CSG/NSG field (RFC 7143 §11.12.3).</summary>
-public enum LoginStage
-{
-    SecurityNegotiation = 0,
-    OperationalNegotiation = 1,
-    FullFeaturePhase = 3,
-}
-
 /// <summary>The side an engine negotiates for.</summary>
 public enum NegotiationRole
 {

@@ -95,7 +95,7 @@ public class NegotiationEngineTests
     [TestCaseSource(nameof(ResponderCases))]
     public void Target_answers_initiator_offer(string key, string offer, NegotiationSettings local, string? expected)
     {
-        var target = new NegotiationEngine(NegotiationRole.Target, SessionType.Normal, LoginStage.OperationalNegotiation, local, RegistryWithCapability());
+        var target = new NegotiationEngine(NegotiationRole.Target, SessionType.Normal, LoginStage.LoginOperationalNegotiation, local, RegistryWithCapability());
         Assert.That(AnswerOf(target, key, offer), Is.EqualTo(expected));
     }
 
@@ -141,7 +141,7 @@ public class NegotiationEngineTests
     [TestCase("DefaultTime2Wait", "2")]
     public void Discovery_session_answers(string key, string expected)
     {
-        var target = new NegotiationEngine(NegotiationRole.Target, SessionType.Normal, LoginStage.OperationalNegotiation);
+        var target = new NegotiationEngine(NegotiationRole.Target, SessionType.Normal, LoginStage.LoginOperationalNegotiation);
         string value = key switch { "HeaderDigest" or "TaskReporter" => "None,RFC3720", "InitialR2T" or "ImmediateData" or "DataPDUInOrder" or "DataSequenceInOrder" => "Yes", _ => "1" };
         if (key == "HeaderDigest") { value = "None"; }
         if (key == "TaskReporter") { value = "RFC3720"; }
@@ -154,7 +154,7 @@ public class NegotiationEngineTests
     [TestCase("HeaderDigest", "None")]
     public void Non_leading_connection_answers_leading_only_keys_irrelevant(string key, string expected)
     {
-        var target = new NegotiationEngine(NegotiationRole.Target, SessionType.Normal, LoginStage.OperationalNegotiation, isLeadingConnection: false);
+        var target = new NegotiationEngine(NegotiationRole.Target, SessionType.Normal, LoginStage.LoginOperationalNegotiation, isLeadingConnection: false);
         Assert.That(AnswerOf(target, key, key == "HeaderDigest" ? "None" : "65536"), Is.EqualTo(expected));
     }
 
@@ -224,7 +224,7 @@ public class NegotiationEngineTests
     [TestCaseSource(nameof(AnswerValidationCases))]
     public void Initiator_settles_target_answer(string key, NegotiationSettings local, string answer, Func<NegotiatedParameters, bool>? check)
     {
-        var initiator = new NegotiationEngine(NegotiationRole.Initiator, SessionType.Normal, LoginStage.OperationalNegotiation, local, RegistryWithCapability());
+        var initiator = new NegotiationEngine(NegotiationRole.Initiator, SessionType.Normal, LoginStage.LoginOperationalNegotiation, local, RegistryWithCapability());
         Assert.That(initiator.BuildOffers().Select(p => p.Key), Does.Contain(key));
         Assert.That(initiator.OutstandingOffers, Does.Contain(key));
         if (check is null)
@@ -240,13 +240,13 @@ public class NegotiationEngineTests
     [Test]
     public void Target_settles_answer_to_its_own_offer()
     {
-        var target = new NegotiationEngine(NegotiationRole.Target, SessionType.Normal, LoginStage.OperationalNegotiation,
+        var target = new NegotiationEngine(NegotiationRole.Target, SessionType.Normal, LoginStage.LoginOperationalNegotiation,
             new NegotiationSettings { MaxBurstLength = 65536, TargetAlias = "disk" });
         IReadOnlyList<TextKeyValue> offers = target.BuildOffers();
         Assert.That(offers, Is.EqualTo(new TextKeyValue[] { new("TargetAlias", "disk"), new("MaxRecvDataSegmentLength", "8192"), new("MaxBurstLength", "65536"), new("iSCSIProtocolLevel", "1") }));
         target.ProcessReceived([new("iSCSIProtocolLevel", "1")]);
         Assert.That(target.AllOffersAnswered, Is.False);
-        AssertNegotiationFailure(() => new NegotiationEngine(NegotiationRole.Target, SessionType.Normal, LoginStage.OperationalNegotiation,
+        AssertNegotiationFailure(() => new NegotiationEngine(NegotiationRole.Target, SessionType.Normal, LoginStage.LoginOperationalNegotiation,
             new NegotiationSettings { MaxBurstLength = 65536 }).ProcessReceived([new("MaxBurstLength", "65536"), new("MaxBurstLength", "4096")]));
         target.ProcessReceived([new("MaxBurstLength", "4096")]);
         Assert.That(target.AllOffersAnswered, Is.True);
@@ -256,7 +256,7 @@ public class NegotiationEngineTests
     [Test]
     public void Answer_to_key_never_offered_is_a_failure()
     {
-        var initiator = new NegotiationEngine(NegotiationRole.Initiator, SessionType.Normal, LoginStage.OperationalNegotiation);
+        var initiator = new NegotiationEngine(NegotiationRole.Initiator, SessionType.Normal, LoginStage.LoginOperationalNegotiation);
         AssertNegotiationFailure(() => initiator.ProcessReceived([new("MaxBurstLength", "Reject")]));
     }
 
@@ -266,17 +266,17 @@ public class NegotiationEngineTests
     [TestCase("IFMarker", "No")]
     public void Key_received_twice_is_a_failure(string key, string value)
     {
-        var target = new NegotiationEngine(NegotiationRole.Target, SessionType.Normal, LoginStage.OperationalNegotiation);
+        var target = new NegotiationEngine(NegotiationRole.Target, SessionType.Normal, LoginStage.LoginOperationalNegotiation);
         target.ProcessReceived([new(key, value)]);
         AssertNegotiationFailure(() => target.ProcessReceived([new(key, value)]));
-        var again = new NegotiationEngine(NegotiationRole.Target, SessionType.Normal, LoginStage.OperationalNegotiation);
+        var again = new NegotiationEngine(NegotiationRole.Target, SessionType.Normal, LoginStage.LoginOperationalNegotiation);
         AssertNegotiationFailure(() => again.ProcessReceived([new(key, value), new(key, value)]));
     }
 
     [Test]
     public void Answer_then_peer_offer_of_same_key_is_a_failure()
     {
-        var initiator = new NegotiationEngine(NegotiationRole.Initiator, SessionType.Normal, LoginStage.OperationalNegotiation);
+        var initiator = new NegotiationEngine(NegotiationRole.Initiator, SessionType.Normal, LoginStage.LoginOperationalNegotiation);
         initiator.BuildOffers();
         initiator.ProcessReceived([new("MaxBurstLength", "4096")]);
         AssertNegotiationFailure(() => initiator.ProcessReceived([new("MaxBurstLength", "4096")]));
@@ -285,7 +285,7 @@ public class NegotiationEngineTests
     [Test]
     public void Rejected_declaration_reverts_to_default()
     {
-        var initiator = new NegotiationEngine(NegotiationRole.Initiator, SessionType.Normal, LoginStage.OperationalNegotiation,
+        var initiator = new NegotiationEngine(NegotiationRole.Initiator, SessionType.Normal, LoginStage.LoginOperationalNegotiation,
             new NegotiationSettings { MaxRecvDataSegmentLength = 65536 });
         initiator.BuildOffers();
         Assert.That(initiator.GetNegotiatedParameters().InitiatorMaxRecvDataSegmentLength, Is.EqualTo(65536));
@@ -296,7 +296,7 @@ public class NegotiationEngineTests
     [Test]
     public void Initiator_does_not_offer_first_burst_length_when_irrelevant()
     {
-        var initiator = new NegotiationEngine(NegotiationRole.Initiator, SessionType.Normal, LoginStage.OperationalNegotiation,
+        var initiator = new NegotiationEngine(NegotiationRole.Initiator, SessionType.Normal, LoginStage.LoginOperationalNegotiation,
             new NegotiationSettings { ImmediateData = false });
         Assert.That(initiator.BuildOffers().Select(p => p.Key), Does.Not.Contain("FirstBurstLength"));
     }
@@ -304,7 +304,7 @@ public class NegotiationEngineTests
     [Test]
     public void Discovery_initiator_offers_only_relevant_keys()
     {
-        var initiator = new NegotiationEngine(NegotiationRole.Initiator, SessionType.Discovery, LoginStage.OperationalNegotiation,
+        var initiator = new NegotiationEngine(NegotiationRole.Initiator, SessionType.Discovery, LoginStage.LoginOperationalNegotiation,
             new NegotiationSettings { InitiatorName = "iqn.2024-01.com.example:host", TargetName = "ignored" });
         Assert.That(initiator.BuildOffers().Select(p => p.Key), Is.EqualTo(new[]
         {
@@ -350,7 +350,7 @@ public class NegotiationEngineTests
     [Test]
     public void Settings_out_of_range_are_refused() =>
         Assert.Throws<ArgumentOutOfRangeException>(() => _ = new NegotiationEngine(NegotiationRole.Initiator, SessionType.Normal,
-            LoginStage.OperationalNegotiation, new NegotiationSettings { MaxRecvDataSegmentLength = 100 }));
+            LoginStage.LoginOperationalNegotiation, new NegotiationSettings { MaxRecvDataSegmentLength = 100 }));
 
     [Test]
     public void Defaults_are_rfc_7143_defaults()
@@ -370,7 +370,7 @@ public class NegotiationEngineTests
             Assert.That(p.MaxOutstandingR2T, Is.EqualTo(1));
             Assert.That(p.ErrorRecoveryLevel, Is.Zero);
             Assert.That(p.IscsiProtocolLevel, Is.Zero);
-            Assert.That(new NegotiationEngine(NegotiationRole.Target, SessionType.Normal, LoginStage.OperationalNegotiation).GetNegotiatedParameters(), Is.EqualTo(p));
+            Assert.That(new NegotiationEngine(NegotiationRole.Target, SessionType.Normal, LoginStage.LoginOperationalNegotiation).GetNegotiatedParameters(), Is.EqualTo(p));
         });
     }
 
@@ -395,8 +395,8 @@ public class NegotiationEngineTests
         var target = new NegotiationEngine(NegotiationRole.Target, SessionType.Discovery, LoginStage.SecurityNegotiation, targetSettings, RegistryWithCapability());
 
         Exchange(initiator, target);
-        initiator.AdvanceStage(LoginStage.OperationalNegotiation);
-        target.AdvanceStage(LoginStage.OperationalNegotiation);
+        initiator.AdvanceStage(LoginStage.LoginOperationalNegotiation);
+        target.AdvanceStage(LoginStage.LoginOperationalNegotiation);
         Exchange(initiator, target);
 
         Assert.That(initiator.AllOffersAnswered && target.AllOffersAnswered, Is.True);

@@ -41,7 +41,7 @@ public class TextCodecTests
     [TestCaseSource(nameof(Vectors))]
     public void Decode_sequence_split_at_every_offset_gives_pairs(TextKeyValue[] pairs, byte[] encoded)
     {
-        foreach (ReadOnlySequence<byte> sequence in SequenceFactory.AllSplits(encoded))
+        foreach (ReadOnlySequence<byte> sequence in SegmentedSequence.AllSplits(encoded))
         {
             Assert.That(TextCodec.Decode(sequence), Is.EqualTo(pairs), $"split {sequence.Length} bytes");
         }
@@ -70,7 +70,7 @@ public class TextCodecTests
     {
         byte[] bytes = Encoding.UTF8.GetBytes(text);
         AssertError(() => TextCodec.Decode(bytes), expected);
-        foreach (ReadOnlySequence<byte> sequence in SequenceFactory.AllSplits(bytes))
+        foreach (ReadOnlySequence<byte> sequence in SegmentedSequence.AllSplits(bytes))
         {
             AssertError(() => TextCodec.Decode(sequence), expected);
         }

@@ -23,7 +23,7 @@ public class TextSegmentTests
             Assert.That(assembler.Append(Text.AsSpan(0, cut), continueFlag: true, out IReadOnlyList<TextKeyValue> none), Is.False);
             Assert.That(none, Is.Empty);
             Assert.That(assembler.IsInProgress, Is.True);
-            Assert.That(assembler.Append(SequenceFactory.Create(Text[cut..], 1, 3), continueFlag: false, out IReadOnlyList<TextKeyValue> pairs), Is.True);
+            Assert.That(assembler.Append(SegmentedSequence.Create(Text.AsMemory(cut), 1, 3), continueFlag: false, out IReadOnlyList<TextKeyValue> pairs), Is.True);
             Assert.That(pairs, Is.EqualTo(Pairs), $"cut at {cut}");
             Assert.That(assembler.IsInProgress, Is.False);
         }

@@ -36,6 +36,17 @@ internal static class SegmentedSequence
     public static ReadOnlySequence<byte> OneBytePerSegment(ReadOnlyMemory<byte> data) =>
         Create(data, Enumerable.Range(1, Math.Max(0, data.Length - 1)).ToArray());
 
+    /// <summary>Every way of cutting <paramref name="data"/> in two, plus the one-byte-per-segment form.</summary>
+    public static IEnumerable<ReadOnlySequence<byte>> AllSplits(byte[] data)
+    {
+        for (int i = 1; i < data.Length; i++)
+        {
+            yield return Create(data, i);
+        }
+
+        yield return OneBytePerSegment(data);
+    }
+
     private sealed class Segment : ReadOnlySequenceSegment<byte>
     {
         public Segment(ReadOnlyMemory<byte> memory, long runningIndex)
