@@ -95,3 +95,28 @@ public class ScsiOpcodeTests
         Assert.Throws<ArgumentException>(() => _ = new Cdb([]));
     }
 }
+
+public class CdbGarbageTests
+{
+    [Test]
+    public void Random_cdbs_never_throw()
+    {
+        var random = new Random(5);
+        byte[] buffer = new byte[32];
+        for (int i = 0; i < 20_000; i++)
+        {
+            int length = random.Next(1, buffer.Length + 1);
+            random.NextBytes(buffer.AsSpan(0, length));
+            var cdb = new Cdb(buffer.AsSpan(0, length));
+            _ = cdb.Length;
+            _ = cdb.Control;
+            _ = cdb.TryGetServiceAction(out _);
+            _ = cdb.TryGetAllocationLength(out _);
+            _ = cdb.TryGetParameterListLength(out _);
+            if (!cdb.TryDecodeReadWrite(out _, out CdbFieldError error))
+            {
+                Assert.That(error.AdditionalSenseCode, Is.AnyOf(AdditionalSenseCode.InvalidFieldInCdb, AdditionalSenseCode.InvalidCommandOperationCode));
+            }
+        }
+    }
+}
