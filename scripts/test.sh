@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# The test command: installs the interop peers where it can, restores, builds and runs every test
+# (unit, in-memory, loopback and real-peer interop), then prints one summary line.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/install-peers.sh
+
+# In CI a missing peer is a failure, not a skip.
+if [ "${CI:-}" = "true" ]; then export STATESAVE_REQUIRE_PEERS=1; fi
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+dotnet restore StateSave.sln
+dotnet build StateSave.sln -c Release --no-restore
+
+log=$(mktemp)
+status=0
+dotnet test StateSave.sln -c Release --no-build --blame-hang-timeout 5m 2>&1 | tee "$log" || status=$?
+
+# dotnet test prints one "Passed!/Failed!  - Failed: N, Passed: N, Skipped: N, Total: N" line per test project.
+read -r passed failed skipped < <(grep -E '(Passed|Failed)! +- Failed:' "$log" | awk -F'[:,]' '
+  { f += $2; p += $4; s += $6 } END { printf "%d %d %d\n", p, f, s }')
+rm -f "$log"
+projects=$(find tests -name '*.Tests.csproj' | wc -l)
+echo "test projects: $projects"
+echo "tests: ${passed:-0} passed, ${failed:-0} failed, ${skipped:-0} skipped"
+if [ "$status" -ne 0 ] || [ "${failed:-0}" -ne 0 ] || [ "${passed:-0}" -eq 0 ]; then
+  exit 1
+fi
