@@ -12,13 +12,18 @@ namespace StateSave.Iscsi.Transport;
 /// negotiated: eight bytes are not worth a second sizing path.</para>
 /// <para>Rule: the input pipe pauses its writer at twice that size (never below the pipe's usual 64 KiB) and resumes it
 /// at half the pause threshold, i.e. at no less than one largest PDU.</para>
-/// <para>Why: the protocol reader waits for a whole PDU (it examines everything and consumes nothing until the PDU is
-/// complete). While it waits, fewer than one largest PDU is buffered, so a writer that pauses only at or above one
-/// largest PDU can never be paused then: no deadlock. When the writer is paused, at least one whole PDU is buffered
-/// and the reader can consume it; once the reader has consumed every complete PDU, what remains is a partial PDU,
-/// shorter than one largest PDU, which is below the resume threshold, so the writer is resumed. The factor of two
-/// lets the next PDU arrive while the current one is being processed.</para>
-/// <para>The output pipe needs no such rule: the send loop consumes whatever is buffered, whole PDU or not, so any
+/// <para>Why: the protocol reader waits for a whole PDU, consuming nothing until it is complete. While it waits, fewer
+/// than one largest PDU is buffered, so a writer that pauses only at or above one largest PDU is never paused then,
+/// whatever the reader reports as examined: no deadlock. When the writer is paused, at least one whole PDU is buffered
+/// and the reader can consume it; once it has consumed every complete PDU, the partial PDU left is shorter than one
+/// largest PDU, which is below the resume threshold, so the writer resumes. The factor of two lets the next PDU
+/// arrive while the current one is processed, instead of stalling the receive loop every 64 KiB of a 16 MiB PDU.</para>
+/// <para>Note: .NET's <see cref="Pipe"/> counts back-pressure against bytes the reader has not yet <em>examined</em>,
+/// so a reader that sets examined to <c>buffer.End</c> while waiting would also get through with smaller thresholds.
+/// The rule does not rely on that: it also holds for a reader whose examined position stops at the header it parsed,
+/// and for pipe readers that count consumed bytes. Neither rule bounds memory; the PDU reader's check of every
+/// declared length against the negotiated limit does.</para>
+/// <para>The output pipe needs no such rule: the send loop consumes whatever is buffered, whole PDU or not, so its
 /// threshold only limits how far the application may run ahead of the network.</para>
 /// </remarks>
 public static class PipeSizing
