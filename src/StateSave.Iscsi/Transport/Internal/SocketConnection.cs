@@ -59,7 +59,7 @@ internal sealed class SocketConnection : DuplexPipeConnection
                 _socket.LingerState = new LingerOption(true, 0);
             }
         }
-        catch (SocketException)
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
         {
             // The socket is already broken; disposing it is all that is left.
         }
