@@ -10,13 +10,10 @@ namespace StateSave.Iscsi.Tests.Interop;
 /// </summary>
 public static class Tshark
 {
-    /// <summary>Set to 1 on CI so that a missing peer fails the run instead of skipping it.</summary>
-    public const string RequirePeersVariable = "STATESAVE_REQUIRE_PEERS";
-
     /// <summary>Optional full path of the tshark executable (default: the first "tshark" on PATH).</summary>
     public const string PathVariable = "STATESAVE_TSHARK";
 
-    /// <summary>Finds tshark, or skips (fails when <see cref="RequirePeersVariable"/> is 1) with how to install it.</summary>
+    /// <summary>Finds tshark, or skips (fails when <see cref="Peers.RequirePeersVariable"/> is 1) with how to install it.</summary>
     public static string FindOrIgnore()
     {
         string? path = Find();
@@ -27,13 +24,8 @@ public static class Tshark
 
         const string message = "tshark (Wireshark's command-line decoder) was not found on PATH; install the Debian/Ubuntu package "
             + "`tshark` (apt-get install tshark) or set " + PathVariable + " to its full path.";
-        if (Environment.GetEnvironmentVariable(RequirePeersVariable) == "1")
-        {
-            Assert.Fail(message + " " + RequirePeersVariable + "=1 makes a missing peer an error.");
-        }
-
-        Assert.Ignore(message);
-        return null!; // unreachable: Assert.Ignore throws
+        Peers.Missing(message);
+        return null!; // unreachable: Peers.Missing throws
     }
 
     private static string? Find()
@@ -44,15 +36,9 @@ public static class Tshark
             return File.Exists(configured) ? configured : null;
         }
 
-        string[] names = OperatingSystem.IsWindows() ? ["tshark.exe"] : ["tshark"];
-        IEnumerable<string> directories = (Environment.GetEnvironmentVariable("PATH") ?? string.Empty)
-            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries);
-        if (OperatingSystem.IsWindows())
-        {
-            directories = directories.Append(Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.ProgramFiles), "Wireshark"));
-        }
-
-        return directories.SelectMany(d => names.Select(n => Path.Combine(d, n))).FirstOrDefault(File.Exists);
+        return OperatingSystem.IsWindows()
+            ? Peers.FindOnPath("tshark.exe", Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.ProgramFiles), "Wireshark"))
+            : Peers.FindOnPath("tshark");
     }
 
     /// <summary>
