@@ -6,7 +6,7 @@ using BenchmarkDotNet.Running;
 namespace StateSave.Benchmarks.Infrastructure;
 
 /// <summary>
-/// "GB/s": the byte count of a [Params] property (by name) divided by the mean time per operation, in decimal
+/// "GB/s": the byte count held by a [Params] property (chosen by name) divided by the mean time per operation, in decimal
 /// gigabytes (10^9 bytes) per second. Shows "-" for benchmarks without such a parameter.
 /// </summary>
 public sealed class ThroughputColumn : IColumn
