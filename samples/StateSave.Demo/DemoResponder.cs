@@ -87,7 +87,7 @@ internal sealed class DemoResponder(PduChannel channel, string targetName, strin
             }
 
             // Transit when the initiator asks to and every offer of ours has been answered (RFC 7143 §6.2).
-            bool transit = request.Transit && pairs is not null && engine.AllOffersAnswered && answers.All(a => !engine.OutstandingOffers.Contains(a.Key));
+            bool transit = request.Transit && pairs is not null && engine.AllOffersAnswered;
             bool final = transit && request.NextStage == LoginStage.FullFeaturePhase;
             await channel.SendAsync(new LoginResponsePdu
             {
