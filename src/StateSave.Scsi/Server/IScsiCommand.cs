@@ -1,0 +1,61 @@
+namespace StateSave.Scsi.Server;
+
+/// <summary>
+/// One SCSI command as a device server sees it: the arguments of SAM-5's Execute Command procedure
+/// call (§5.1) and the two data-transfer service calls, Receive Data-Out and Send Data-In (§5.4.3).
+/// The SCSI transport (the iSCSI target) implements it per task; the device server never sees PDUs.
+/// </summary>
+/// <remarks>
+/// The transport counts the bytes a device server asked for against the expected lengths and reports
+/// the residuals itself (RFC 7143 §11.4.5): asking to send more Data-In than <see cref="ExpectedDataInLength"/>
+/// is an overflow (the excess is dropped), sending less an underflow; the same for Data-Out.
+/// </remarks>
+public interface IScsiCommand
+{
+    /// <summary>The CDB, exactly as long as the transport delivered it (16 bytes for iSCSI without an extended CDB AHS).</summary>
+    ReadOnlyMemory<byte> Cdb { get; }
+
+    /// <summary>The logical unit addressed.</summary>
+    LogicalUnitNumber Lun { get; }
+
+    /// <summary>SIMPLE, ORDERED, HEAD OF QUEUE or ACA (SAM-5 §8.6).</summary>
+    TaskAttribute TaskAttribute { get; }
+
+    /// <summary>The task tag (iSCSI Initiator Task Tag), for task management and logs.</summary>
+    ulong TaskTag { get; }
+
+    /// <summary>The I_T nexus the command arrived through.</summary>
+    ITNexus Nexus { get; }
+
+    /// <summary>The data directions the transport announced.</summary>
+    ScsiDataDirection Direction { get; }
+
+    /// <summary>Bytes of Data-Out the application client expects to send (0 when not a write).</summary>
+    uint ExpectedDataOutLength { get; }
+
+    /// <summary>Bytes of Data-In the application client can accept (0 when not a read).</summary>
+    uint ExpectedDataInLength { get; }
+
+    /// <summary>
+    /// Signalled when the task is aborted (ABORT TASK, ABORT TASK SET, CLEAR TASK SET, a reset, or the
+    /// connection ending). A device server must not complete a write it has not started once this fires.
+    /// </summary>
+    CancellationToken Aborted { get; }
+
+    /// <summary>
+    /// Receive Data-Out: fills <paramref name="destination"/> with the next bytes of the command's
+    /// Data-Out buffer, requesting them from the initiator as needed (R2T).
+    /// </summary>
+    /// <returns>
+    /// The bytes placed; fewer than <c>destination.Length</c> only when <see cref="ExpectedDataOutLength"/>
+    /// is exhausted (the rest is counted as a residual overflow).
+    /// </returns>
+    ValueTask<int> ReceiveDataOutAsync(Memory<byte> destination, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Send Data-In: appends <paramref name="data"/> to the command's Data-In buffer. May be called
+    /// several times; the transport splits into PDUs. Bytes beyond <see cref="ExpectedDataInLength"/>
+    /// are not sent and are reported as a residual overflow. The memory may be reused once the task completes.
+    /// </summary>
+    ValueTask SendDataInAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken);
+}
