@@ -55,7 +55,7 @@ public interface IScsiCommand
     /// <summary>
     /// Send Data-In: appends <paramref name="data"/> to the command's Data-In buffer. May be called
     /// several times; the transport splits into PDUs. Bytes beyond <see cref="ExpectedDataInLength"/>
-    /// are not sent and are reported as a residual overflow. The memory may be reused once the task completes.
+    /// are not sent and are reported as a residual overflow. The caller may reuse the memory as soon as the call returns.
     /// </summary>
     ValueTask SendDataInAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken);
 }

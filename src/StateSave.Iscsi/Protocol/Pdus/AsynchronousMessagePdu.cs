@@ -41,7 +41,7 @@ namespace StateSave.Iscsi.Protocol.Pdus;
 ///    +---------------+---------------+---------------+---------------+
 /// </code>
 /// </summary>
-public struct AsynchronousMessagePdu : IIscsiPdu<AsynchronousMessagePdu>
+public struct AsynchronousMessagePdu : IIscsiPdu<AsynchronousMessagePdu>, ITargetSequencedPdu
 {
     private const int StatSNOffset = 24;
     private const int ExpCmdSNOffset = 28;

@@ -36,7 +36,7 @@ namespace StateSave.Iscsi.Protocol.Pdus;
 ///    +---------------+---------------+---------------+---------------+
 /// </code>
 /// </summary>
-public struct LoginResponsePdu : IIscsiPdu<LoginResponsePdu>
+public struct LoginResponsePdu : IIscsiPdu<LoginResponsePdu>, ITargetSequencedPdu
 {
     private const int IsidOffset = 8;
     private const int TsihOffset = 14;

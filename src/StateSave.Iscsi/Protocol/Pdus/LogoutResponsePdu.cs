@@ -35,7 +35,7 @@ namespace StateSave.Iscsi.Protocol.Pdus;
 ///    +---------------+---------------+---------------+---------------+
 /// </code>
 /// </summary>
-public struct LogoutResponsePdu : IIscsiPdu<LogoutResponsePdu>
+public struct LogoutResponsePdu : IIscsiPdu<LogoutResponsePdu>, ITargetSequencedPdu
 {
     private const int StatSNOffset = 24;
     private const int ExpCmdSNOffset = 28;

@@ -38,7 +38,7 @@ namespace StateSave.Iscsi.Protocol.Pdus;
 ///    +---------------+---------------+---------------+---------------+
 /// </code>
 /// </summary>
-public struct NopInPdu : IIscsiPdu<NopInPdu>
+public struct NopInPdu : IIscsiPdu<NopInPdu>, ITargetSequencedPdu
 {
     private const int TargetTransferTagOffset = 20;
     private const int StatSNOffset = 24;

@@ -36,7 +36,7 @@ namespace StateSave.Iscsi.Protocol.Pdus;
 ///    +---------------+---------------+---------------+---------------+
 /// </code>
 /// </summary>
-public struct ReadyToTransferPdu : IIscsiPdu<ReadyToTransferPdu>
+public struct ReadyToTransferPdu : IIscsiPdu<ReadyToTransferPdu>, ITargetSequencedPdu
 {
     private const int TargetTransferTagOffset = 20;
     private const int StatSNOffset = 24;

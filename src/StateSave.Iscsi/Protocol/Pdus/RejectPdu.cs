@@ -40,7 +40,7 @@ namespace StateSave.Iscsi.Protocol.Pdus;
 ///    +---------------+---------------+---------------+---------------+
 /// </code>
 /// </summary>
-public struct RejectPdu : IIscsiPdu<RejectPdu>
+public struct RejectPdu : IIscsiPdu<RejectPdu>, ITargetSequencedPdu
 {
     private const int StatSNOffset = 24;
     private const int ExpCmdSNOffset = 28;

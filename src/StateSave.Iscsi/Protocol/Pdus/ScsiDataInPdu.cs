@@ -42,7 +42,7 @@ namespace StateSave.Iscsi.Protocol.Pdus;
 ///    +---------------+---------------+---------------+---------------+
 /// </code>
 /// </summary>
-public struct ScsiDataInPdu : IIscsiPdu<ScsiDataInPdu>
+public struct ScsiDataInPdu : IIscsiPdu<ScsiDataInPdu>, ITargetSequencedPdu
 {
     private const byte FinalBit = 0x80;
     private const byte AcknowledgeBit = 0x40;

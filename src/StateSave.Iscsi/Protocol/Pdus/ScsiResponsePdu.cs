@@ -42,7 +42,7 @@ namespace StateSave.Iscsi.Protocol.Pdus;
 ///    +---------------+---------------+---------------+---------------+
 /// </code>
 /// </summary>
-public struct ScsiResponsePdu : IIscsiPdu<ScsiResponsePdu>
+public struct ScsiResponsePdu : IIscsiPdu<ScsiResponsePdu>, ITargetSequencedPdu
 {
     private const byte BidirectionalOverflowBit = 0x10;
     private const byte BidirectionalUnderflowBit = 0x08;

@@ -32,7 +32,7 @@ namespace StateSave.Iscsi.Protocol.Pdus;
 ///    +---------------+---------------+---------------+---------------+
 /// </code>
 /// </summary>
-public struct TaskManagementFunctionResponsePdu : IIscsiPdu<TaskManagementFunctionResponsePdu>
+public struct TaskManagementFunctionResponsePdu : IIscsiPdu<TaskManagementFunctionResponsePdu>, ITargetSequencedPdu
 {
     private const int StatSNOffset = 24;
     private const int ExpCmdSNOffset = 28;

@@ -38,7 +38,7 @@ namespace StateSave.Iscsi.Protocol.Pdus;
 ///    +---------------+---------------+---------------+---------------+
 /// </code>
 /// </summary>
-public struct TextResponsePdu : IIscsiPdu<TextResponsePdu>
+public struct TextResponsePdu : IIscsiPdu<TextResponsePdu>, ITargetSequencedPdu
 {
     private const int TargetTransferTagOffset = 20;
     private const int StatSNOffset = 24;

@@ -1,0 +1,16 @@
+using StateSave.Iscsi.Protocol;
+
+namespace StateSave.Target.Connections;
+
+/// <summary>
+/// The connection's send lock, held: PDUs written through it get their StatSN, ExpCmdSN and MaxCmdSN in
+/// the order they are written, and go out with one flush when the batch is disposed.
+/// </summary>
+internal readonly struct SendBatch(TargetConnection connection)
+{
+    public void Write<TPdu>(ref TPdu pdu, bool advanceStatSN)
+        where TPdu : struct, IIscsiPdu<TPdu>, ITargetSequencedPdu =>
+        connection.WriteLocked(ref pdu, advanceStatSN);
+
+    public ValueTask DisposeAsync() => connection.EndBatchAsync();
+}

@@ -1,0 +1,91 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using StateSave.Iscsi.Protocol;
+using StateSave.Iscsi.Protocol.Pdus;
+using StateSave.Target.Tasks;
+
+namespace StateSave.Target.Connections;
+
+internal sealed partial class TargetConnection
+{
+    private (uint ExpCmdSN, uint MaxCmdSN) _loginWindow;
+
+    /// <summary>Takes the send lock; the batch writes PDUs and flushes once when disposed.</summary>
+    public async ValueTask<SendBatch> BeginBatchAsync(CancellationToken cancellationToken = default)
+    {
+        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return new SendBatch(this);
+    }
+
+    /// <summary>Writes one PDU with the current sequence numbers. Only under the send lock.</summary>
+    internal void WriteLocked<TPdu>(ref TPdu pdu, bool advanceStatSN)
+        where TPdu : struct, IIscsiPdu<TPdu>, ITargetSequencedPdu
+    {
+        (uint expCmdSN, uint maxCmdSN) = Session?.Window ?? _loginWindow;
+        pdu.StatSN = advanceStatSN ? _statSN++ : _statSN;
+        pdu.ExpCmdSN = expCmdSN;
+        pdu.MaxCmdSN = maxCmdSN;
+        IscsiPduWriter.Write(_transport.Output, pdu, _sendDigests);
+    }
+
+    internal async ValueTask EndBatchAsync()
+    {
+        try
+        {
+            FlushResult flushed = await _transport.Output.FlushAsync(_closing.Token).ConfigureAwait(false);
+            if (flushed.IsCompleted || flushed.IsCanceled)
+            {
+                Close("the initiator stopped reading");
+            }
+        }
+        catch (Exception error) when (error is IOException or InvalidOperationException or OperationCanceledException or ObjectDisposedException)
+        {
+            Close($"sending failed: {error.Message}");
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    /// <summary>Sends one PDU with its own flush.</summary>
+    public async ValueTask SendAsync<TPdu>(TPdu pdu, bool advanceStatSN)
+        where TPdu : struct, IIscsiPdu<TPdu>, ITargetSequencedPdu
+    {
+        SendBatch batch = await BeginBatchAsync().ConfigureAwait(false);
+        try
+        {
+            batch.Write(ref pdu, advanceStatSN);
+        }
+        finally
+        {
+            await batch.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Sends an R2T for one solicited Data-Out sequence (RFC 7143 §11.8).</summary>
+    public async ValueTask SendR2TAsync(TargetTask task, R2TSequence sequence, CancellationToken cancellationToken)
+    {
+        var r2t = new ReadyToTransferPdu
+        {
+            Lun = task.RawLun,
+            InitiatorTaskTag = task.InitiatorTaskTag,
+            TargetTransferTag = sequence.TargetTransferTag,
+            R2TSN = sequence.R2TSN,
+            BufferOffset = sequence.BufferOffset,
+            DesiredDataTransferLength = sequence.DesiredDataTransferLength,
+        };
+        SendBatch batch = await BeginBatchAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            batch.Write(ref r2t, advanceStatSN: false);
+        }
+        finally
+        {
+            await batch.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Sends a text-bearing PDU whose data segment is a byte array.</summary>
+    private static ReadOnlySequence<byte> Segment(ReadOnlyMemory<byte> data) => new(data);
+}

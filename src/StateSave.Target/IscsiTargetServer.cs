@@ -1,0 +1,283 @@
+using System.Globalization;
+using System.Net;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using StateSave.Iscsi.Negotiation;
+using StateSave.Iscsi.Transport;
+using StateSave.Target.Configuration;
+using StateSave.Target.Connections;
+using StateSave.Target.Logging;
+using StateSave.Target.Names;
+using StateSave.Target.Sessions;
+using StateSave.Target.Tasks;
+
+namespace StateSave.Target;
+
+/// <summary>
+/// An iSCSI target server (RFC 7143): listens on its portals, logs initiators in to its targets and carries
+/// their SCSI commands to each target's <see cref="Scsi.Server.IScsiDeviceServer"/>. Sessions are independent:
+/// a protocol error ends only the connection (and session) it happened on.
+/// </summary>
+public sealed class IscsiTargetServer : IAsyncDisposable
+{
+    private readonly IscsiTargetServerOptions _options;
+    private readonly Dictionary<string, TargetNode> _targets = new(StringComparer.Ordinal);
+    private readonly List<(IIscsiTransportListener Listener, ushort PortalGroupTag)> _listeners = [];
+    private readonly List<Task> _acceptLoops = [];
+    private readonly HashSet<TargetConnection> _connections = [];
+    private readonly Lock _connectionsSync = new();
+    private readonly CancellationTokenSource _stopping = new();
+
+    public IscsiTargetServer(IscsiTargetServerOptions options, ILoggerFactory? loggerFactory = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _options = options;
+        LoggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
+        Logger = LoggerFactory.CreateLogger<IscsiTargetServer>();
+        Sessions = new SessionRegistry(options.Limits.MaxSessions);
+        foreach (TargetOptions target in options.Targets)
+        {
+            if (!IscsiName.IsValid(target.Name, out string? problem))
+            {
+                throw new ArgumentException($"Target name '{target.Name}' is not a valid iSCSI name: {problem}.", nameof(options));
+            }
+
+            if (!_targets.TryAdd(target.Name, new TargetNode(target)))
+            {
+                throw new ArgumentException($"Target '{target.Name}' is configured twice.", nameof(options));
+            }
+
+            if (target.Chap is { MutualSecret: { } mutual } chap && string.Equals(mutual, chap.Secret, StringComparison.Ordinal))
+            {
+                // RFC 7143 §12.1.3: the two directions must use different secrets.
+                throw new ArgumentException($"Target '{target.Name}': the mutual CHAP secret must differ from the initiator's.", nameof(options));
+            }
+        }
+    }
+
+    /// <summary>Where the server listens, with the ports actually bound.</summary>
+    public IReadOnlyList<EndPoint> LocalEndPoints => [.. _listeners.Select(l => l.Listener.LocalEndPoint)];
+
+    internal ILoggerFactory LoggerFactory { get; }
+
+    internal ILogger Logger { get; }
+
+    internal SessionLimits Limits => _options.Limits;
+
+    internal SessionRegistry Sessions { get; }
+
+    /// <summary>Binds every configured portal and starts accepting connections.</summary>
+    public Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        var transportOptions = new TransportOptions { MaxRecvDataSegmentLength = Limits.MaxRecvDataSegmentLength };
+        foreach (PortalOptions portal in _options.Portals)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            AddListener(SocketTransportListener.Bind(portal.EndPoint, transportOptions), portal.PortalGroupTag);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Serves connections from any transport listener (e.g. an in-memory one in tests) as a portal of the group.</summary>
+    public void AddListener(IIscsiTransportListener listener, ushort portalGroupTag = 1)
+    {
+        ArgumentNullException.ThrowIfNull(listener);
+        _listeners.Add((listener, portalGroupTag));
+        TargetLog.PortalListening(Logger, listener.LocalEndPoint, portalGroupTag);
+        _acceptLoops.Add(AcceptLoopAsync(listener, portalGroupTag));
+    }
+
+    private async Task AcceptLoopAsync(IIscsiTransportListener listener, ushort portalGroupTag)
+    {
+        while (!_stopping.IsCancellationRequested)
+        {
+            IIscsiTransportConnection? transport;
+            try
+            {
+                transport = await listener.AcceptAsync(_stopping.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            catch (Exception error) when (error is IOException or ObjectDisposedException or InvalidOperationException)
+            {
+                return;
+            }
+
+            if (transport is null)
+            {
+                return;
+            }
+
+            TargetLog.ConnectionAccepted(Logger, transport.ConnectionId, transport.RemoteEndPoint);
+            var connection = new TargetConnection(transport, this, portalGroupTag);
+            lock (_connectionsSync)
+            {
+                _connections.Add(connection);
+            }
+
+            _ = RunConnectionAsync(connection);
+        }
+    }
+
+    private async Task RunConnectionAsync(TargetConnection connection)
+    {
+        await Task.Yield(); // off the accept loop
+        try
+        {
+            await connection.RunAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            lock (_connectionsSync)
+            {
+                _connections.Remove(connection);
+            }
+        }
+    }
+
+    internal TargetNode? FindTarget(string name) => _targets.GetValueOrDefault(name);
+
+    internal IEnumerable<TargetSession> SessionsOf(TargetNode target) =>
+        Sessions.Snapshot().Where(s => ReferenceEquals(s.Target, target));
+
+    /// <summary>What the target side supports and prefers in negotiation (RFC 7143 §13) for one target (null: discovery).</summary>
+    internal NegotiationSettings NegotiationSettingsFor(TargetNode? target, ushort portalGroupTag)
+    {
+        DigestType[] digests = _options.OfferDigests ? [DigestType.Crc32C, DigestType.None] : [DigestType.None];
+        return new NegotiationSettings
+        {
+            TargetName = target?.Name,
+            TargetAlias = target?.Options.Alias,
+            TargetPortalGroupTag = target is null ? null : portalGroupTag,
+            AuthMethods = target?.Options.Chap is null ? [TextKeyNames.None] : ["CHAP"],
+            HeaderDigests = digests,
+            DataDigests = digests,
+            MaxConnections = 1,
+            InitialR2T = false,
+            ImmediateData = true,
+            MaxRecvDataSegmentLength = Limits.MaxRecvDataSegmentLength,
+            MaxBurstLength = Limits.MaxBurstLength,
+            FirstBurstLength = Limits.FirstBurstLength,
+            MaxOutstandingR2T = Limits.MaxOutstandingR2T,
+            DataPDUInOrder = true,
+            DataSequenceInOrder = true,
+            ErrorRecoveryLevel = 0,
+        };
+    }
+
+    /// <summary>
+    /// SendTargets answers (RFC 7143 appendix C): every target the initiator may log in to ("All", discovery
+    /// sessions), or the named one, each with its portals as TargetAddress=address:port,tpgt.
+    /// </summary>
+    internal IEnumerable<TextKeyValue> SendTargets(TargetSession session, string value, EndPoint? connectionLocal)
+    {
+        IEnumerable<TargetNode> targets = value switch
+        {
+            "All" when session.IsDiscovery => _targets.Values,
+            "" or "All" => session.Target is { } own ? [own] : [],
+            _ => FindTarget(value) is { } named ? [named] : [],
+        };
+        foreach (TargetNode target in targets.Where(t => t.Allows(session.InitiatorName)))
+        {
+            yield return new TextKeyValue(TextKeyNames.TargetName, target.Name);
+            foreach ((IIscsiTransportListener listener, ushort tag) in _listeners)
+            {
+                if (target.IsReachableThrough(tag) && FormatAddress(listener.LocalEndPoint, connectionLocal) is { } address)
+                {
+                    yield return new TextKeyValue(TextKeyNames.TargetAddress, string.Create(CultureInfo.InvariantCulture, $"{address},{tag}"));
+                }
+            }
+        }
+    }
+
+    private static string? FormatAddress(EndPoint listening, EndPoint? connectionLocal)
+    {
+        if (listening is not IPEndPoint ip)
+        {
+            return null;
+        }
+
+        IPAddress address = ip.Address;
+        if (address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any))
+        {
+            // A wildcard portal is reported with the address the initiator reached us on.
+            if (connectionLocal is not IPEndPoint local)
+            {
+                return null;
+            }
+
+            address = local.Address.IsIPv4MappedToIPv6 ? local.Address.MapToIPv4() : local.Address;
+        }
+
+        return address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6
+            ? string.Create(CultureInfo.InvariantCulture, $"[{address}]:{ip.Port}")
+            : string.Create(CultureInfo.InvariantCulture, $"{address}:{ip.Port}");
+    }
+
+    /// <summary>Ends a session: it leaves the registry, its tasks are aborted, and its I_T nexus is lost.</summary>
+    internal async Task EndSessionAsync(TargetSession session, string reason)
+    {
+        if (!session.TryEnd())
+        {
+            return;
+        }
+
+        Sessions.Remove(session);
+        TargetTask[] tasks = [.. session.Tasks.Values];
+        foreach (TargetTask task in tasks)
+        {
+            task.Abort();
+        }
+
+        await WaitForTasksAsync(tasks, TimeSpan.FromSeconds(30)).ConfigureAwait(false);
+        if (session.Nexus is { } nexus)
+        {
+            session.Target!.Options.DeviceServer.OnNexusLost(nexus);
+        }
+
+        TargetLog.SessionClosed(Logger, session.Tsih, session.InitiatorName, reason);
+    }
+
+    internal static async Task WaitForTasksAsync(IEnumerable<TargetTask> tasks, TimeSpan timeout)
+    {
+        Task all = Task.WhenAll(tasks.Select(t => t.Completion));
+        await Task.WhenAny(all, Task.Delay(timeout)).ConfigureAwait(false);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_stopping.IsCancellationRequested)
+        {
+            return;
+        }
+
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        foreach ((IIscsiTransportListener listener, _) in _listeners)
+        {
+            await listener.DisposeAsync().ConfigureAwait(false);
+        }
+
+        await Task.WhenAll(_acceptLoops).ConfigureAwait(false);
+        TargetConnection[] open;
+        lock (_connectionsSync)
+        {
+            open = [.. _connections];
+        }
+
+        foreach (TargetConnection connection in open)
+        {
+            connection.Close("the server is stopping");
+        }
+
+        foreach (TargetSession session in Sessions.Snapshot())
+        {
+            await EndSessionAsync(session, "the server stopped").ConfigureAwait(false);
+        }
+
+        _stopping.Dispose();
+        TargetLog.ServerStopped(Logger);
+    }
+}

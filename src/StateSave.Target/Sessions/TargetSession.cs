@@ -1,0 +1,136 @@
+using System.Collections.Concurrent;
+using StateSave.Iscsi.Negotiation;
+using StateSave.Iscsi.Protocol;
+using StateSave.Scsi.Server;
+using StateSave.Target.Connections;
+using StateSave.Target.Tasks;
+
+namespace StateSave.Target.Sessions;
+
+/// <summary>
+/// An iSCSI session at the target (RFC 7143 §4.4): identified by the initiator name, ISID and TSIH, with the
+/// command window (ExpCmdSN, MaxCmdSN) and its tasks. One connection per session (MaxConnections=1).
+/// </summary>
+internal sealed class TargetSession
+{
+    private readonly Lock _sync = new();
+    private readonly int _commandWindow;
+    private uint _expCmdSN;
+    private uint _maxCmdSN;
+    private int _outstanding;
+    private int _ended;
+
+    public TargetSession(ushort tsih, Isid isid, string initiatorName, TargetNode? target, NegotiatedParameters parameters,
+        ITNexus? nexus, uint initialCmdSN, int commandWindow)
+    {
+        Tsih = tsih;
+        Isid = isid;
+        InitiatorName = initiatorName;
+        Target = target;
+        Parameters = parameters;
+        Nexus = nexus;
+        _commandWindow = commandWindow;
+        _expCmdSN = initialCmdSN;
+        _maxCmdSN = initialCmdSN + (uint)commandWindow - 1;
+    }
+
+    public ushort Tsih { get; }
+
+    public Isid Isid { get; }
+
+    public string InitiatorName { get; }
+
+    /// <summary>The target of a normal session; null for a discovery session.</summary>
+    public TargetNode? Target { get; }
+
+    public bool IsDiscovery => Target is null;
+
+    public NegotiatedParameters Parameters { get; }
+
+    /// <summary>The I_T nexus of a normal session.</summary>
+    public ITNexus? Nexus { get; }
+
+    public TargetConnection? Connection { get; set; }
+
+    /// <summary>Tasks in progress, by Initiator Task Tag.</summary>
+    public ConcurrentDictionary<uint, TargetTask> Tasks { get; } = new();
+
+    public (uint ExpCmdSN, uint MaxCmdSN) Window
+    {
+        get
+        {
+            lock (_sync)
+            {
+                return (_expCmdSN, _maxCmdSN);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Applies RFC 7143 §4.2.2.1 to a received CmdSN: a non-immediate command must carry ExpCmdSN (one
+    /// connection, so in order) and advances it; an immediate one must lie in the window and does not.
+    /// </summary>
+    /// <returns>false when the PDU is outside the window (or a duplicate) and must be silently ignored.</returns>
+    public bool TryAcceptCmdSN(uint cmdSN, bool immediate, bool isTask)
+    {
+        lock (_sync)
+        {
+            if (immediate)
+            {
+                if (!SerialNumber.InWindow(cmdSN, _expCmdSN, _maxCmdSN) && cmdSN != _expCmdSN)
+                {
+                    return false;
+                }
+            }
+            else
+            {
+                if (cmdSN != _expCmdSN || !SerialNumber.InWindow(cmdSN, _expCmdSN, _maxCmdSN))
+                {
+                    return false;
+                }
+
+                _expCmdSN++;
+            }
+
+            if (isTask)
+            {
+                _outstanding++;
+            }
+
+            UpdateMaxCmdSN();
+            return true;
+        }
+    }
+
+    /// <summary>Marks the session ended; true only for the first caller.</summary>
+    public bool TryEnd() => Interlocked.Exchange(ref _ended, 1) == 0;
+
+    /// <summary>A task took a window slot; called when it completes (or is aborted).</summary>
+    public void TaskEnded()
+    {
+        lock (_sync)
+        {
+            _outstanding--;
+            UpdateMaxCmdSN();
+        }
+    }
+
+    /// <summary>Whether CmdSN <paramref name="cmdSN"/> has not been received yet but lies in the window (RFC 7143 §11.5.1, ABORT TASK).</summary>
+    public bool IsPending(uint cmdSN)
+    {
+        lock (_sync)
+        {
+            return SerialNumber.InWindow(cmdSN, _expCmdSN, _maxCmdSN);
+        }
+    }
+
+    // MaxCmdSN grows as tasks end and never shrinks: an initiator ignores a smaller value anyway (RFC 7143 §4.2.2.1).
+    private void UpdateMaxCmdSN()
+    {
+        uint candidate = _expCmdSN + (uint)Math.Max(0, _commandWindow - _outstanding) - 1;
+        if (SerialNumber.GreaterThan(candidate, _maxCmdSN))
+        {
+            _maxCmdSN = candidate;
+        }
+    }
+}

@@ -1,0 +1,109 @@
+using System.Buffers;
+using StateSave.Iscsi.Protocol;
+using StateSave.Iscsi.Protocol.Pdus;
+using StateSave.Target.Connections;
+
+namespace StateSave.Target.Tasks;
+
+internal sealed partial class TargetTask
+{
+    private long _dataInRequested;
+    private uint _dataInOffset;
+    private uint _dataSN;
+    private byte[]? _held;
+    private int _heldLength;
+    private uint _heldOffset;
+
+    /// <summary>The DataSN the next Data-In of this task carries (ExpDataSN in the SCSI Response).</summary>
+    public uint NextDataSN => _dataSN;
+
+    /// <inheritdoc />
+    public async ValueTask SendDataInAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    {
+        _dataInRequested += data.Length;
+        uint room = ExpectedDataInLength - _dataInOffset;
+        if ((uint)data.Length > room)
+        {
+            data = data[..(int)room]; // the excess is the residual overflow
+        }
+
+        if (data.IsEmpty)
+        {
+            return;
+        }
+
+        Aborted.ThrowIfCancellationRequested();
+        int maxSegment = _connection.MaxSendDataSegmentLength;
+        uint maxBurst = (uint)_connection.Parameters.MaxBurstLength;
+        SendBatch batch = await _connection.BeginBatchAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_held is not null)
+            {
+                WriteHeld(ref batch, final: (_heldOffset + (uint)_heldLength) % maxBurst == 0, status: null);
+            }
+
+            while (!data.IsEmpty)
+            {
+                uint offset = _dataInOffset;
+                int burstRoom = (int)(maxBurst - (offset % maxBurst));
+                int length = Math.Min(data.Length, Math.Min(maxSegment, burstRoom));
+                _dataInOffset += (uint)length;
+                if (length == data.Length)
+                {
+                    // The last segment waits: it may carry the status once the device server returns.
+                    _held = Rent(length);
+                    _heldLength = length;
+                    _heldOffset = offset;
+                    data.Span.CopyTo(_held);
+                    break;
+                }
+
+                var pdu = DataInPdu(data[..length], offset, final: length == burstRoom);
+                batch.Write(ref pdu, advanceStatSN: false);
+                data = data[length..];
+            }
+        }
+        finally
+        {
+            await batch.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private ScsiDataInPdu DataInPdu(ReadOnlyMemory<byte> segment, uint offset, bool final) => new()
+    {
+        Final = final,
+        Lun = RawLun,
+        InitiatorTaskTag = InitiatorTaskTag,
+        TargetTransferTag = ReservedTag.Value,
+        DataSN = _dataSN++,
+        BufferOffset = offset,
+        DataSegment = new ReadOnlySequence<byte>(segment),
+    };
+
+    /// <summary>Sends the held-back segment, with the status when <paramref name="status"/> is given (phase collapse).</summary>
+    private void WriteHeld(ref SendBatch batch, bool final, in ResponseFields? status)
+    {
+        ScsiDataInPdu pdu = DataInPdu(_held.AsMemory(0, _heldLength), _heldOffset, final || status is not null);
+        if (status is { } s)
+        {
+            pdu.HasStatus = true;
+            pdu.Status = s.Status;
+            pdu.ResidualOverflow = s.Overflow;
+            pdu.ResidualUnderflow = s.Underflow;
+            pdu.ResidualCount = s.ResidualCount;
+        }
+
+        batch.Write(ref pdu, advanceStatSN: status is not null);
+        ReleaseHeldDataIn();
+    }
+
+    private void ReleaseHeldDataIn()
+    {
+        if (_held is { } held)
+        {
+            _held = null;
+            Return(held);
+        }
+    }
+}
