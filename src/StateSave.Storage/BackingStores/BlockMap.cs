@@ -65,28 +65,51 @@ internal sealed class BlockMap
         }
     }
 
+    /// <summary>The run of blocks sharing the status of <paramref name="lba"/>, scanned a 64-bit word at a time.</summary>
     public ProvisioningExtent GetExtent(ulong lba, ulong maximumBlockCount)
     {
         bool mapped = IsMapped(lba);
-        ulong limit = Math.Min(_blockCount, lba + Math.Max(1, maximumBlockCount));
+        ulong limit = _blockCount - lba < maximumBlockCount ? _blockCount : lba + Math.Max(1, maximumBlockCount);
         ulong next = lba + 1;
         while (next < limit)
         {
-            // Skip whole absent chunks quickly when looking for the end of a deallocated run.
-            if (!mapped && next % BlocksPerChunk == 0 && !_chunks.ContainsKey(next / BlocksPerChunk))
+            ulong chunkIndex = next / BlocksPerChunk;
+            if (!_chunks.TryGetValue(chunkIndex, out ulong[]? words))
             {
-                next = Math.Min(limit, next + BlocksPerChunk);
+                if (mapped)
+                {
+                    break;
+                }
+
+                next = (chunkIndex + 1) * BlocksPerChunk;
                 continue;
             }
 
-            if (IsMapped(next) != mapped)
+            int bit = (int)(next % BlocksPerChunk);
+            ulong word;
+            lock (words)
             {
+                word = words[bit >> 6];
+            }
+
+            int shift = bit & 63;
+            int available = 64 - shift;
+            ulong differing = (mapped ? ~word : word) >> shift;
+            if (available < 64)
+            {
+                differing &= (1UL << available) - 1;
+            }
+
+            if (differing != 0)
+            {
+                next += (ulong)System.Numerics.BitOperations.TrailingZeroCount(differing);
                 break;
             }
 
-            next++;
+            next += (ulong)available;
         }
 
+        next = Math.Min(next, limit);
         return new ProvisioningExtent(lba, next - lba, mapped);
     }
 }

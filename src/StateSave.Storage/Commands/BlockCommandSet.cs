@@ -35,7 +35,7 @@ internal static class BlockCommandSet
             GetLbaStatus.Definition,
             ReportSupportedOperationCodes.Definition,
             ReportSupportedTaskManagementFunctions.Definition,
-            .. Sanitize.Definitions,
+            .. Sanitize.Definitions(options.ThinProvisioning),
             .. ReadDefectData.Definitions,
         ];
         foreach (CommandDefinition definition in all)

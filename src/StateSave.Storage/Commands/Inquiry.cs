@@ -146,11 +146,12 @@ internal static class Inquiry
         return Page(BlockLimits, payload);
     }
 
-    // Block Device Characteristics (SBC-4 §6.6.2).
+    // Block Device Characteristics (SBC-4 §6.6.2): MEDIUM ROTATION RATE, WABEREQ, WACEREQ.
     private static byte[] BlockDeviceCharacteristicsPage(BlockLogicalUnitOptions options)
     {
         byte[] payload = new byte[0x3c];
         BinaryPrimitives.WriteUInt16BigEndian(payload, options.MediumRotationRate);
+        payload[3] = 0x40 | 0x10; // WABEREQ 01b, WACEREQ 01b: reads after a block or cryptographic erase succeed
         return Page(BlockDeviceCharacteristics, payload);
     }
 

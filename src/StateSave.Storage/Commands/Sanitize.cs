@@ -16,13 +16,10 @@ internal static class Sanitize
 {
     private const CommandFlags Flags = CommandFlags.MediumAccess | CommandFlags.WritesMedium;
 
-    public static IEnumerable<CommandDefinition> Definitions { get; } =
-    [
-        Define(SanitizeServiceAction.Overwrite),
-        Define(SanitizeServiceAction.BlockErase),
-        Define(SanitizeServiceAction.CryptographicErase),
-        Define(SanitizeServiceAction.ExitFailureMode),
-    ];
+    /// <summary>BLOCK ERASE deallocates, so it exists only on a thin-provisioned unit (LBPME).</summary>
+    public static IEnumerable<CommandDefinition> Definitions(bool thinProvisioning) => thinProvisioning
+        ? [Define(SanitizeServiceAction.Overwrite), Define(SanitizeServiceAction.BlockErase), Define(SanitizeServiceAction.CryptographicErase), Define(SanitizeServiceAction.ExitFailureMode)]
+        : [Define(SanitizeServiceAction.Overwrite), Define(SanitizeServiceAction.CryptographicErase), Define(SanitizeServiceAction.ExitFailureMode)];
 
     private static CommandDefinition Define(SanitizeServiceAction action) =>
         new(ScsiOpcode.Sanitize, (ushort)action, [0x48, (byte)(0xa0 | (byte)action), 0, 0, 0, 0, 0, 0xff, 0xff, 0x07], ExecuteAsync, Flags)
@@ -52,7 +49,7 @@ internal static class Sanitize
                 return ScsiCommandResult.Good;
             }
 
-            return await StartAsync(logicalUnit, immediate, pattern: null, invert: false, passes: 1).ConfigureAwait(false);
+            return await StartAsync(context, immediate, pattern: null, invert: false, passes: 1).ConfigureAwait(false);
         }
 
         // OVERWRITE parameter list: 0 INVERT|TEST|OVERWRITE COUNT, 2-3 INITIALIZATION PATTERN LENGTH, 4- pattern.
@@ -75,11 +72,12 @@ internal static class Sanitize
             return CommandResults.InvalidFieldInCdb(7);
         }
 
-        return await StartAsync(logicalUnit, immediate, list.AsMemory(4, patternLength), invert: (list[0] & 0x80) != 0, passes: count).ConfigureAwait(false);
+        return await StartAsync(context, immediate, list.AsMemory(4, patternLength), invert: (list[0] & 0x80) != 0, passes: count).ConfigureAwait(false);
     }
 
-    private static async ValueTask<ScsiCommandResult> StartAsync(BlockLogicalUnit logicalUnit, bool immediate, ReadOnlyMemory<byte>? pattern, bool invert, int passes)
+    private static async ValueTask<ScsiCommandResult> StartAsync(CommandContext context, bool immediate, ReadOnlyMemory<byte>? pattern, bool invert, int passes)
     {
+        BlockLogicalUnit logicalUnit = context.LogicalUnit;
         if (!logicalUnit.Sanitize.TryBegin())
         {
             return CommandResults.NotReady(AdditionalSenseCode.LogicalUnitNotReadySanitizeInProgress);
@@ -92,7 +90,8 @@ internal static class Sanitize
             return ScsiCommandResult.Good;
         }
 
-        return await run.ConfigureAwait(false)
+        // An aborted SANITIZE task ends, but the operation itself runs to its end.
+        return await run.WaitAsync(context.CancellationToken).ConfigureAwait(false)
             ? ScsiCommandResult.Good
             : ScsiCommandResult.CheckCondition(SenseData.MediumError(AdditionalSenseCode.SanitizeCommandFailed));
     }
@@ -104,6 +103,7 @@ internal static class Sanitize
         try
         {
             await Task.Yield();
+            long started = Environment.TickCount64;
             ulong total = logicalUnit.BlockCount;
             if (pattern is null)
             {
@@ -127,6 +127,14 @@ internal static class Sanitize
             }
 
             await logicalUnit.Store.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+
+            // A modelled duration: the unit stays in SANITIZE IN PROGRESS at least this long.
+            long remaining = (long)logicalUnit.Options.SanitizeMinimumDuration.TotalMilliseconds - (Environment.TickCount64 - started);
+            if (remaining > 0)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(remaining)).ConfigureAwait(false);
+            }
+
             success = true;
         }
 #pragma warning disable CA1031 // A failed sanitize puts the unit in sanitize failure mode rather than throwing.

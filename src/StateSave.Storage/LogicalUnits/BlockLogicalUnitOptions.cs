@@ -68,6 +68,12 @@ public sealed class BlockLogicalUnitOptions
     /// <summary>WCE of the Caching mode page at start.</summary>
     public bool WriteCacheEnabled { get; init; } = true;
 
+    /// <summary>
+    /// Shortest time a SANITIZE operation takes (the medium is NOT READY, SANITIZE IN PROGRESS meanwhile). A
+    /// real device takes minutes to hours; a few seconds let initiators observe the state.
+    /// </summary>
+    public TimeSpan SanitizeMinimumDuration { get; init; } = TimeSpan.FromSeconds(10);
+
     /// <summary>The reservation check run before each command.</summary>
     public IReservationPolicy ReservationPolicy { get; init; } = NoReservationPolicy.Instance;
 }

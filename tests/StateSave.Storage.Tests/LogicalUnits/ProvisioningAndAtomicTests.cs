@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using StateSave.Scsi;
 using StateSave.Scsi.Server;
+using StateSave.Storage.LogicalUnits;
 using StateSave.Storage.Tests.TestSupport;
 
 namespace StateSave.Storage.Tests.LogicalUnits;
@@ -174,7 +175,7 @@ public sealed class ProvisioningAndAtomicTests
     [Test]
     public async Task Sanitize_overwrite_fills_the_medium_and_bad_parameter_lengths_are_INVALID_FIELD_IN_CDB()
     {
-        var unit = new TestUnit();
+        var unit = new TestUnit(store => new BlockLogicalUnitOptions { Store = store, SanitizeMinimumDuration = TimeSpan.Zero });
         byte[] list = [0x01, 0, 0, 4, 0xde, 0xad, 0xbe, 0xef];
         var (result, _) = await unit.Run([0x48, 0x01, 0, 0, 0, 0, 0, 0, 8, 0], list);
         var (_, read) = await unit.Run([0x28, 0, 0, 0, 0x03, 0xff, 0, 0, 1, 0]);
@@ -187,5 +188,38 @@ public sealed class ProvisioningAndAtomicTests
             Assert.That(TestUnit.Encode(bad.Sense), Is.EqualTo(TestUnit.Fixed(0x05, 0x24, 0x00, 0xc0, 0x00, 0x07)));
             Assert.That(TestUnit.Encode(badAction.Sense), Is.EqualTo(TestUnit.Fixed(0x05, 0x24, 0x00, 0xcc, 0x00, 0x01)));
         });
+    }
+
+    [Test]
+    public async Task Immediate_sanitize_makes_media_commands_NOT_READY_SANITIZE_IN_PROGRESS_until_done()
+    {
+        var unit = new TestUnit(store => new BlockLogicalUnitOptions { Store = store, SanitizeMinimumDuration = TimeSpan.FromSeconds(30) });
+        var (started, _) = await unit.Run([0x48, 0x82, 0, 0, 0, 0, 0, 0, 0, 0]);
+        var (read, _) = await unit.Run([0x28, 0, 0, 0, 0, 0, 0, 0, 1, 0]);
+        var (inquiry, _) = await unit.Run([0x12, 0, 0, 0, 36, 0]);
+        await unit.Unit.ResetAsync(FakeScsiCommand.DefaultNexus);
+        var (afterReset, _) = await unit.Run([0x00, 0, 0, 0, 0, 0]);
+        Assert.Multiple(() =>
+        {
+            Assert.That(started.Status, Is.EqualTo(ScsiStatus.Good));
+            Assert.That(read.Sense!.Value.SenseKey, Is.EqualTo(SenseKey.NotReady));
+            Assert.That(read.Sense!.Value.AdditionalSenseCode, Is.EqualTo(AdditionalSenseCode.LogicalUnitNotReadySanitizeInProgress));
+            Assert.That(read.Sense!.Value.SenseKeySpecific.IsValid, Is.True, "progress indication");
+            Assert.That(inquiry.Status, Is.EqualTo(ScsiStatus.Good));
+            Assert.That(afterReset.Sense!.Value.AdditionalSenseCode, Is.EqualTo(AdditionalSenseCode.BusDeviceResetFunctionOccurred));
+        });
+        var (stillRunning, _) = await unit.Run([0x00, 0, 0, 0, 0, 0]);
+        Assert.That(stillRunning.Sense!.Value.AdditionalSenseCode, Is.EqualTo(AdditionalSenseCode.LogicalUnitNotReadySanitizeInProgress));
+    }
+
+    [Test]
+    public async Task Get_lba_status_after_block_erase_covers_the_whole_unit_as_deallocated()
+    {
+        var unit = new TestUnit(store => new BlockLogicalUnitOptions { Store = store, SanitizeMinimumDuration = TimeSpan.Zero });
+        await unit.Run([0x2a, 0, 0, 0, 0, 0, 0, 0, 8, 0], new byte[8 * 512]);
+        var (erase, _) = await unit.Run([0x48, 0x02, 0, 0, 0, 0, 0, 0, 0, 0]);
+        var (_, status) = await unit.Run([0x9e, 0x12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0]);
+        Assert.That(erase.Status, Is.EqualTo(ScsiStatus.Good));
+        Assert.That(status.DataIn, Is.EqualTo(new byte[] { 0, 0, 0, 20, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x04, 0x00, 1, 0, 0, 0 }));
     }
 }
