@@ -62,11 +62,14 @@ public sealed partial class BlockLogicalUnit : ILogicalUnit
 
     internal LbaRangeLock RangeLock { get; } = new();
 
+    private volatile bool _stopped;
+    private volatile bool _mediumEjected;
+
     /// <summary>Stopped by START STOP UNIT (START = 0): medium access is NOT READY.</summary>
-    internal bool IsStopped { get; set; }
+    internal bool IsStopped { get => _stopped; set => _stopped = value; }
 
     /// <summary>LOEJ ejected the medium of a removable unit.</summary>
-    internal bool IsMediumEjected { get; set; }
+    internal bool IsMediumEjected { get => _mediumEjected; set => _mediumEjected = value; }
 
     internal SanitizeState Sanitize { get; } = new();
 
@@ -75,6 +78,15 @@ public sealed partial class BlockLogicalUnit : ILogicalUnit
 
     /// <summary>Write protected by configuration or by the SWP bit of the Control mode page.</summary>
     public bool IsWriteProtected => Options.WriteProtected || ModeParameters.SoftwareWriteProtect;
+
+    /// <summary>Registers a vendor-specific command (C0h-FFh) of this logical unit only; null removes it.</summary>
+    public void RegisterVendorCommand(byte opcode, IVendorCommandHandler? handler) => VendorCommands.Register(opcode, handler);
+
+    /// <summary>
+    /// The medium's capacity changed (e.g. a simulator resized its store): every I_T nexus gets CAPACITY
+    /// DATA HAS CHANGED (SBC-4 §4.7).
+    /// </summary>
+    public void OnCapacityChanged() => _unitAttentions.EstablishForOthers(null, AdditionalSenseCode.CapacityDataHasChanged);
 
     public ValueTask<ScsiCommandResult> ExecuteAsync(IScsiCommand command, VendorCommandTable? targetVendorCommands)
     {

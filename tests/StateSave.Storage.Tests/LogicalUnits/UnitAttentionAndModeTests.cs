@@ -178,4 +178,35 @@ public sealed class UnitAttentionAndModeTests
     {
         public bool IsConflict(ITNexus nexus, ReadOnlySpan<byte> cdb) => cdb[0] != 0x00;
     }
+
+    [Test]
+    public async Task Capacity_change_is_CAPACITY_DATA_HAS_CHANGED_for_every_nexus()
+    {
+        var unit = new TestUnit();
+        await unit.Run([0x00, 0, 0, 0, 0, 0], nexus: Other);
+        unit.Unit.OnCapacityChanged();
+        var (mine, _) = await unit.Run([0x00, 0, 0, 0, 0, 0]);
+        var (other, _) = await unit.Run([0x00, 0, 0, 0, 0, 0], nexus: Other);
+        Assert.That(TestUnit.Encode(mine.Sense), Is.EqualTo(TestUnit.Fixed(0x06, 0x2a, 0x09)));
+        Assert.That(TestUnit.Encode(other.Sense), Is.EqualTo(TestUnit.Fixed(0x06, 0x2a, 0x09)));
+    }
+
+    [Test]
+    public async Task Logical_unit_vendor_command_is_used_before_the_target_one()
+    {
+        var unit = new TestUnit();
+        unit.Unit.RegisterVendorCommand(0xd0, new FixedResult(ScsiCommandResult.ConditionMet));
+        var targetTable = new StateSave.Storage.Devices.VendorCommandTable();
+        targetTable.Register(0xd0, new FixedResult(ScsiCommandResult.Busy));
+        targetTable.Register(0xd1, new FixedResult(ScsiCommandResult.Busy));
+        ScsiCommandResult own = await unit.Unit.ExecuteAsync(new FakeScsiCommand(TestUnit.Pad([0xd0, 0, 0, 0, 0, 0])), targetTable);
+        ScsiCommandResult target = await unit.Unit.ExecuteAsync(new FakeScsiCommand(TestUnit.Pad([0xd1, 0, 0, 0, 0, 0])), targetTable);
+        Assert.That(own.Status, Is.EqualTo(ScsiStatus.ConditionMet));
+        Assert.That(target.Status, Is.EqualTo(ScsiStatus.Busy));
+    }
+
+    private sealed class FixedResult(ScsiCommandResult result) : StateSave.Storage.Devices.IVendorCommandHandler
+    {
+        public ValueTask<ScsiCommandResult> ExecuteAsync(IScsiCommand command, CancellationToken cancellationToken) => ValueTask.FromResult(result);
+    }
 }
