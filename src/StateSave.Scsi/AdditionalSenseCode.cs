@@ -116,9 +116,12 @@ public readonly partial record struct AdditionalSenseCode(byte Asc, byte Ascq)
     public static AdditionalSenseCode CommandsClearedByDeviceServer => new(0x2f, 0x02);
 
     public static AdditionalSenseCode MediumFormatCorrupted => new(0x31, 0x00);
+    public static AdditionalSenseCode SanitizeCommandFailed => new(0x31, 0x03);
     public static AdditionalSenseCode ThinProvisioningSoftThresholdReached => new(0x38, 0x07);
     public static AdditionalSenseCode SavingParametersNotSupported => new(0x39, 0x00);
     public static AdditionalSenseCode MediumNotPresent => new(0x3a, 0x00);
+    public static AdditionalSenseCode MediumNotPresentTrayClosed => new(0x3a, 0x01);
+    public static AdditionalSenseCode MediumNotPresentTrayOpen => new(0x3a, 0x02);
 
     // 3Eh
     public static AdditionalSenseCode LogicalUnitHasNotSelfConfiguredYet => new(0x3e, 0x00);
