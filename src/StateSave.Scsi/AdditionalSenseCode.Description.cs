@@ -81,6 +81,7 @@ public readonly partial record struct AdditionalSenseCode
         0x3f03 => "INQUIRY DATA HAS CHANGED",
         0x3f05 => "DEVICE IDENTIFIER CHANGED",
         0x3f0e => "REPORTED LUNS DATA HAS CHANGED",
+        0x3f0f => "ECHO BUFFER OVERWRITTEN",
         0x3f12 => "iSCSI IP ADDRESS ADDED",
         0x3f13 => "iSCSI IP ADDRESS REMOVED",
         0x3f14 => "iSCSI IP ADDRESS CHANGED",

@@ -131,6 +131,7 @@ public readonly partial record struct AdditionalSenseCode(byte Asc, byte Ascq)
     public static AdditionalSenseCode InquiryDataHasChanged => new(0x3f, 0x03);
     public static AdditionalSenseCode DeviceIdentifierChanged => new(0x3f, 0x05);
     public static AdditionalSenseCode ReportedLunsDataHasChanged => new(0x3f, 0x0e);
+    public static AdditionalSenseCode EchoBufferOverwritten => new(0x3f, 0x0f);
     public static AdditionalSenseCode IscsiIPAddressAdded => new(0x3f, 0x12);
     public static AdditionalSenseCode IscsiIPAddressRemoved => new(0x3f, 0x13);
     public static AdditionalSenseCode IscsiIPAddressChanged => new(0x3f, 0x14);
