@@ -18,7 +18,8 @@ namespace StateSave.Storage.Copy;
 /// status is kept per I_T nexus and list identifier (the last <see cref="CopyManagerOptions.RetainedResultsPerNexus"/>).
 /// Errors: malformed parameter lists are ILLEGAL REQUEST; a target that cannot be reached, a bad target index and
 /// a range beyond a device are COPY ABORTED with a segment pointer (SD = 1) and the segment number in
-/// COMMAND-SPECIFIC INFORMATION.
+/// COMMAND-SPECIFIC INFORMATION. One copy manager serves the whole SCSI target device (all its logical units).
+/// When <see cref="IScsiCommand.Aborted"/> fires, the copy stops and <see cref="OperationCanceledException"/> propagates.
 /// </remarks>
 public sealed partial class CopyManager
 {
@@ -162,6 +163,12 @@ public sealed partial class CopyManager
                 {
                     await CopySegmentAsync(segment, devices[segment.SourceIndex]!, devices[segment.DestinationIndex]!, buffer, operation, command.Aborted)
                         .ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (command.Aborted.IsCancellationRequested)
+                {
+                    // The task was aborted: the copy stops where it is; the transport ends the task.
+                    operation.Finish(CopyStatus.CompletedWithErrors);
+                    throw;
                 }
                 catch (IOException exception)
                 {

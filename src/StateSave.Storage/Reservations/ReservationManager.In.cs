@@ -22,25 +22,24 @@ public sealed partial class ReservationManager
             return ScsiCommandResult.CheckCondition(SenseData.IllegalRequest(AdditionalSenseCode.InvalidFieldInCdb, 0));
         }
 
-        byte serviceAction = (byte)(command.Cdb.Span[1] & 0x1f);
+        var serviceAction = (PersistentReserveInServiceAction)(command.Cdb.Span[1] & 0x1f);
+        if (serviceAction > PersistentReserveInServiceAction.ReadFullStatus)
+        {
+            return ScsiCommandResult.CheckCondition(SenseData.IllegalRequest(AdditionalSenseCode.InvalidFieldInCdb, 1, 4));
+        }
+
         uint allocationLength = BinaryPrimitives.ReadUInt16BigEndian(command.Cdb.Span[AllocationLengthOffset..]);
         byte[] data;
         lock (_lock)
         {
             _knownNexuses.Add(command.Nexus);
-            data = (PersistentReserveInServiceAction)serviceAction switch
+            data = serviceAction switch
             {
                 PersistentReserveInServiceAction.ReadKeys => ReadKeys(),
                 PersistentReserveInServiceAction.ReadReservation => ReadReservation(),
                 PersistentReserveInServiceAction.ReportCapabilities => ReportCapabilities(),
-                PersistentReserveInServiceAction.ReadFullStatus => ReadFullStatus(),
-                _ => [],
+                _ => ReadFullStatus(),
             };
-        }
-
-        if (serviceAction > (byte)PersistentReserveInServiceAction.ReadFullStatus)
-        {
-            return ScsiCommandResult.CheckCondition(SenseData.IllegalRequest(AdditionalSenseCode.InvalidFieldInCdb, 1, 4));
         }
 
         await ServiceDataTransfer.SendAsync(command, data, allocationLength).ConfigureAwait(false);

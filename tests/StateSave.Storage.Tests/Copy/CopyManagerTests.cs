@@ -203,6 +203,18 @@ public class CopyManagerTests
     }
 
     [Test]
+    public void Aborted_task_stops_the_copy()
+    {
+        using var aborted = new CancellationTokenSource();
+        aborted.Cancel();
+        byte[] list = List(4, 0, [Target(NaaA)], [Segment(0, 0, 8, 0, 100)]);
+        var command = new FakeScsiCommand(Cdb((uint)list.Length), list) { Aborted = aborted.Token };
+
+        Assert.That(async () => await _manager.ExtendedCopyAsync(command), Throws.InstanceOf<OperationCanceledException>());
+        Assert.That(Results(0x00, 4).Data[4], Is.EqualTo(0x02));
+    }
+
+    [Test]
     public void Bad_service_actions()
     {
         Pr.AssertSense(_manager.ExtendedCopyAsync(new FakeScsiCommand(Cdb(0, serviceAction: 0x01), [])).AsTask().GetAwaiter().GetResult(),

@@ -16,6 +16,7 @@ internal sealed class MemoryBlockDevice(uint blockLength, ulong blockCount) : IC
 
     public ValueTask ReadAsync(ulong logicalBlockAddress, Memory<byte> destination, CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         if (FailReads)
         {
             throw new IOException("medium error");
