@@ -95,7 +95,7 @@ public sealed partial class ReservationManager
     }
 
     /// <summary>The persistent reservation type in effect, if any.</summary>
-    public PersistentReservationType? PersistentReservation
+    public PersistentReservationType? ReservationType
     {
         get
         {

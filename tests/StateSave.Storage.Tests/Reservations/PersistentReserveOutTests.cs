@@ -91,6 +91,27 @@ public class PersistentReserveOutTests
         Assert.That(Out(_manager, Nexuses.B, SA.Release, 1, 0, Type.ExclusiveAccess), Is.EqualTo(ScsiCommandResult.ReservationConflict), "wrong key");
     }
 
+    [TestCase(Type.WriteExclusive)]
+    [TestCase(Type.ExclusiveAccess)]
+    [TestCase(Type.WriteExclusiveRegistrantsOnly)]
+    [TestCase(Type.ExclusiveAccessRegistrantsOnly)]
+    [TestCase(Type.WriteExclusiveAllRegistrants)]
+    [TestCase(Type.ExclusiveAccessAllRegistrants)]
+    public void Reserve_and_release_by_another_registrant(Type type)
+    {
+        Register(_manager, Nexuses.A, 1);
+        Register(_manager, Nexuses.B, 2);
+        Reserve(_manager, Nexuses.A, 1, type);
+        bool holder = type.IsAllRegistrants();
+
+        Assert.That(Reserve(_manager, Nexuses.B, 2, type), Is.EqualTo(holder ? ScsiCommandResult.Good : ScsiCommandResult.ReservationConflict));
+        Assert.That(Out(_manager, Nexuses.B, SA.Release, 2, 0, type), Is.EqualTo(ScsiCommandResult.Good));
+
+        Assert.That(ReadReservation(_manager, Nexuses.C).Reserved, Is.EqualTo(!holder), "only a holder releases");
+        Assert.That(_sink.For(Nexuses.A), holder ? Is.EqualTo(new[] { AdditionalSenseCode.ReservationsReleased }) : Is.Empty);
+        Assert.That(_sink.For(Nexuses.B), Is.Empty);
+    }
+
     [Test]
     public void Release_with_other_type_is_invalid_release()
     {
