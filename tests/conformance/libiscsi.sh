@@ -113,8 +113,8 @@ run_suite() {
     awk -v mode=verbose -f "$here/cunit.awk" "$dir/verbose.txt" > "$dir/skips.tsv"
   fi
   # A test counts as skipped when it passed in the XML run and printed "[SKIPPED]" in the verbose run.
-  awk -F'\t' -v OFS='\t' -v run="$run" '
-    FNR == NR { skip[$1 SUBSEP $2] = $4; next }
+  awk -F'\t' -v OFS='\t' -v run="$run" -v skips="$dir/skips.tsv" '
+    FILENAME == skips { skip[$1 SUBSEP $2] = $4; next }
     { key = $1 SUBSEP $2
       if ($3 == "passed" && (key in skip)) { $3 = "skipped"; $4 = skip[key] }
       print run, $0 }' "$dir/skips.tsv" "$dir/xml.tsv" > "$dir/results.tsv"
