@@ -165,6 +165,7 @@ public sealed class IscsiTargetServer : IAsyncDisposable
             DataPDUInOrder = true,
             DataSequenceInOrder = true,
             ErrorRecoveryLevel = 0,
+            ToleratesRepeatedKeys = true,
         };
     }
 

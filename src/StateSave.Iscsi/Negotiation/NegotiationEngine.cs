@@ -18,6 +18,7 @@ public sealed class NegotiationEngine
     private readonly TextKeyRegistry _registry;
     private readonly NegotiationSettings _settings;
     private readonly HashSet<string> _received = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _receivedInSegment = new(StringComparer.Ordinal);
     private readonly HashSet<string> _sent = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _outstanding = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _results = new(StringComparer.Ordinal);
@@ -121,6 +122,7 @@ public sealed class NegotiationEngine
     {
         ArgumentNullException.ThrowIfNull(pairs);
         LearnSessionType(pairs);
+        _receivedInSegment.Clear();
         var answers = new List<TextKeyValue>();
         foreach (TextKeyValue pair in pairs)
         {
@@ -184,8 +186,17 @@ public sealed class NegotiationEngine
         (string key, string value) = pair;
         bool known = _registry.TryGetDefinition(key, out TextKeyDefinition? definition);
         // RFC 7143 §6.2: a key is negotiated or declared at most once (TargetAddress may repeat in a redirection).
+        bool firstInSegment = _receivedInSegment.Add(key);
         if (!_received.Add(key) && definition?.MayRepeat != true)
         {
+            // Some initiators (libiscsi) declare InitiatorName, TargetName and SessionType again in each stage and
+            // repeat every offer after a response with T=0. With ToleratesRepeatedKeys a repetition in a later PDU
+            // of something already settled, with the same value, changes nothing and gets no answer.
+            if (_settings.ToleratesRepeatedKeys && firstInSegment && IsSettledRepeat(definition, key, value))
+            {
+                return null;
+            }
+
             throw TextErrors.Negotiation($"The key {key} was received twice in one negotiation.");
         }
         if (_outstanding.Remove(key, out string? offered))
@@ -217,10 +228,19 @@ public sealed class NegotiationEngine
         }
         if (Relevance(definition) is { } irrelevant)
         {
+            // Irrelevant here (e.g. an operational key in the security stage): the key may still be negotiated
+            // in a later stage, where libiscsi offers it again.
+            _received.Remove(key);
             return irrelevant;
         }
         return Answer(definition, value);
     }
+
+    private bool IsSettledRepeat(TextKeyDefinition? definition, string key, string value) =>
+        definition?.IsObsolete == true
+        || _results.ContainsKey(key)
+        || (definition?.Rule == NegotiationRule.Declarative && PeerDeclarations.TryGetValue(key, out string? previous)
+            && string.Equals(previous, value, StringComparison.Ordinal));
 
     private string? Answer(TextKeyDefinition definition, string value)
     {
@@ -351,6 +371,10 @@ public sealed class NegotiationEngine
                 return initiator ? string.Join(',', _settings.AuthMethods) : null;
             case TextKeyNames.MaxRecvDataSegmentLength:
                 return TextValues.FormatNumber((ulong)_settings.MaxRecvDataSegmentLength);
+            case TextKeyNames.IscsiProtocolLevel when !initiator:
+                // RFC 7144 §2.1: a target can always serve level 0, so it only answers the initiator's offer
+                // (an unsolicited offer stalls initiators that do not know the key, such as libiscsi).
+                return null;
         }
         string? value = LocalValue(definition);
         if (value is null || definition.Rule == NegotiationRule.Declarative || definition.IsPrivate || initiator)

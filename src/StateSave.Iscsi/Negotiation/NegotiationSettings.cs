@@ -42,6 +42,12 @@ public sealed record NegotiationSettings
     /// <summary>RFC 7144: an implementation of RFC 7143 is at level 1.</summary>
     public int IscsiProtocolLevel { get; init; } = 1;
 
+    /// <summary>
+    /// Accept a key repeated in a later PDU of the same negotiation when it repeats something already settled
+    /// (libiscsi repeats its declarations and offers). Off by default: RFC 7143 §6.2 makes a repeat an error.
+    /// </summary>
+    public bool ToleratesRepeatedKeys { get; init; }
+
     /// <summary>Values of registered extension keys ("X-..." / "X#..."); a key listed here is offered.</summary>
     public IReadOnlyDictionary<string, string> ExtensionKeys { get; init; } = new Dictionary<string, string>();
 }

@@ -76,6 +76,8 @@ internal sealed partial class TargetConnection
             throw new LoginRejectedException(LoginStatus.InitiatorError, $"a transit from {request.CurrentStage} to {request.NextStage}");
         }
 
+        TargetLog.LoginText(_logger, ConnectionId, "in", request.CurrentStage, new LoggedText(pairs));
+
         if (state.Engine is null)
         {
             StartLogin(state, request, pairs);
@@ -328,6 +330,8 @@ internal sealed partial class TargetConnection
     {
         _loginWindow = (state.CmdSN, state.CmdSN + (uint)_server.Limits.CommandWindow - 1);
         byte[] text = answers.Count == 0 ? [] : TextCodec.Encode(answers);
+        TargetLog.LoginText(_logger, ConnectionId, "out", request.CurrentStage, new LoggedText(answers));
+
         var response = new LoginResponsePdu
         {
             Transit = transit,

@@ -79,6 +79,10 @@ internal static partial class TargetLog
         Message = "Connection {ConnectionId} failed unexpectedly")]
     public static partial void ConnectionFaulted(ILogger logger, string connectionId, Exception exception);
 
+    [LoggerMessage(EventId = 518, EventName = "LoginText", Level = LogLevel.Debug,
+        Message = "Connection {ConnectionId} login {Direction} CSG={Stage}: {Text}")]
+    public static partial void LoginText(ILogger logger, string connectionId, string direction, LoginStage stage, LoggedText text);
+
     [LoggerMessage(EventId = 517, EventName = "ServerStopped", Level = LogLevel.Information,
         Message = "The target server stopped")]
     public static partial void ServerStopped(ILogger logger);

@@ -243,8 +243,8 @@ public class NegotiationEngineTests
         var target = new NegotiationEngine(NegotiationRole.Target, SessionType.Normal, LoginStage.LoginOperationalNegotiation,
             new NegotiationSettings { MaxBurstLength = 65536, TargetAlias = "disk" });
         IReadOnlyList<TextKeyValue> offers = target.BuildOffers();
-        Assert.That(offers, Is.EqualTo(new TextKeyValue[] { new("TargetAlias", "disk"), new("MaxRecvDataSegmentLength", "8192"), new("MaxBurstLength", "65536"), new("iSCSIProtocolLevel", "1") }));
-        target.ProcessReceived([new("iSCSIProtocolLevel", "1")]);
+        // iSCSIProtocolLevel is only answered by a target, never offered (RFC 7144 §2.1: level 0 is always acceptable).
+        Assert.That(offers, Is.EqualTo(new TextKeyValue[] { new("TargetAlias", "disk"), new("MaxRecvDataSegmentLength", "8192"), new("MaxBurstLength", "65536") }));
         Assert.That(target.AllOffersAnswered, Is.False);
         AssertNegotiationFailure(() => new NegotiationEngine(NegotiationRole.Target, SessionType.Normal, LoginStage.LoginOperationalNegotiation,
             new NegotiationSettings { MaxBurstLength = 65536 }).ProcessReceived([new("MaxBurstLength", "65536"), new("MaxBurstLength", "4096")]));
@@ -271,6 +271,19 @@ public class NegotiationEngineTests
         AssertNegotiationFailure(() => target.ProcessReceived([new(key, value)]));
         var again = new NegotiationEngine(NegotiationRole.Target, SessionType.Normal, LoginStage.LoginOperationalNegotiation);
         AssertNegotiationFailure(() => again.ProcessReceived([new(key, value), new(key, value)]));
+    }
+
+    [Test]
+    public void Repeated_settled_keys_are_ignored_when_tolerated_but_not_within_one_segment()
+    {
+        var settings = new NegotiationSettings { ToleratesRepeatedKeys = true };
+        var target = new NegotiationEngine(NegotiationRole.Target, SessionType.Normal, LoginStage.LoginOperationalNegotiation, settings);
+        TextKeyValue[] first = [new("InitiatorName", "iqn.2024-01.com.example:host"), new("MaxBurstLength", "65536"), new("IFMarker", "No")];
+        Assert.That(target.ProcessReceived(first), Is.EqualTo(new TextKeyValue[] { new("MaxBurstLength", "65536"), new("IFMarker", "Reject") }));
+        Assert.That(target.ProcessReceived(first), Is.Empty);
+        AssertNegotiationFailure(() => target.ProcessReceived([new("InitiatorName", "iqn.2024-01.com.example:other")]));
+        var again = new NegotiationEngine(NegotiationRole.Target, SessionType.Normal, LoginStage.LoginOperationalNegotiation, settings);
+        AssertNegotiationFailure(() => again.ProcessReceived([new("MaxBurstLength", "65536"), new("MaxBurstLength", "65536")]));
     }
 
     [Test]
