@@ -134,7 +134,9 @@ cat "${results[@]}" > "$work/results.tsv"
 awk -F'\t' '
   FILENAME ~ /skips\.txt$/ {
     if ($0 ~ /^[ \t]*(#|$)/) next
-    split($0, f, /[ \t]+/); explained[f[1] SUBSEP f[2]] = 1; next
+    n = split($0, f, /[ \t]+/)
+    if (n < 3 || f[3] == "") { printf "skips.txt: \"%s\" has no reason\n", $0; bad++; next }
+    explained[f[1] SUBSEP f[2]] = 1; next
   }
   $4 == "failed"  { failed++; printf "FAILED   %s %s: %s\n", $1, $3, $5 }
   $4 == "passed"  { passed++ }
@@ -143,5 +145,5 @@ awk -F'\t' '
   END {
     if (unexplained) printf "%d skip(s) not explained in tests/conformance/skips.txt\n", unexplained
     printf "%d passed, %d failed, %d skipped\n", passed, failed, skipped
-    exit (failed > 0 || unexplained > 0 || passed == 0) ? 1 : 0
+    exit (failed > 0 || unexplained > 0 || bad > 0 || passed == 0) ? 1 : 0
   }' "$here/skips.txt" "$work/results.tsv"

@@ -56,9 +56,9 @@ public class ConfigurationLoaderTests
         Assert.That(configuration.Targets[0].PortalGroupTags, Is.Null);
     }
 
-    [TestCase("""{ "portals": [], "targets": [], "extra": 1 }""", "configuration (line 1, column 35): The JSON property 'extra' could not be mapped to any .NET member contained in type 'StateSave.TargetServer.Configuration.ServerConfiguration'.")]
+    [TestCase("""{ "portals": [], "targets": [], "extra": 1 }""", "configuration (line 1, column 41): The JSON property 'extra' could not be mapped to any .NET member contained in type 'StateSave.TargetServer.Configuration.ServerConfiguration'.")]
     [TestCase("{ \"portals\": [ { \"portalGroupTag\": \"one\" } ] }", "configuration (line 1, column 41): The JSON value could not be converted to System.Int32.")]
-    [TestCase("""{ "targets": [ { "luns": [ { "backing": "tape" } ] } ] }""", "configuration (line 1, column 46): The JSON value could not be converted to StateSave.TargetServer.Configuration.BackingStoreKind.")]
+    [TestCase("""{ "targets": [ { "luns": [ { "backing": "tape" } ] } ] }""", "configuration (line 1, column 47): The JSON value could not be converted to StateSave.TargetServer.Configuration.BackingStoreKind.")]
     [TestCase("{ \"portals\": [ ", "configuration (line 1, column 16): Expected depth to be zero at the end of the JSON payload. There is an open JSON object or array that should be closed.")]
     [TestCase("null", "configuration: the configuration is null, not an object")]
     public void Bad_json_is_one_line_saying_where(string json, string problem)
