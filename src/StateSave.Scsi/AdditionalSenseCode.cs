@@ -49,11 +49,15 @@ public readonly partial record struct AdditionalSenseCode(byte Asc, byte Ascq)
 
     // 08h
     public static AdditionalSenseCode LogicalUnitCommunicationFailure => new(0x08, 0x00);
+    public static AdditionalSenseCode UnreachableCopyTarget => new(0x08, 0x04);
 
     // 0Ch: WRITE ERROR (0C/0C and 0C/0D are the iSCSI unsolicited-data conditions, RFC 7143 §11.4.7.2)
     public static AdditionalSenseCode WriteError => new(0x0c, 0x00);
     public static AdditionalSenseCode WriteErrorUnexpectedUnsolicitedData => new(0x0c, 0x0c);
     public static AdditionalSenseCode WriteErrorNotEnoughUnsolicitedData => new(0x0c, 0x0d);
+
+    // 0Dh: third-party copy errors (SPC-5 EXTENDED COPY)
+    public static AdditionalSenseCode CopyTargetDeviceNotReachable => new(0x0d, 0x02);
 
     // 10h: protection information (SBC-4)
     public static AdditionalSenseCode LogicalBlockGuardCheckFailed => new(0x10, 0x01);
@@ -76,6 +80,10 @@ public readonly partial record struct AdditionalSenseCode(byte Asc, byte Ascq)
     public static AdditionalSenseCode ParameterNotSupported => new(0x26, 0x01);
     public static AdditionalSenseCode ParameterValueInvalid => new(0x26, 0x02);
     public static AdditionalSenseCode InvalidReleaseOfPersistentReservation => new(0x26, 0x04);
+    public static AdditionalSenseCode TooManyTargetDescriptors => new(0x26, 0x06);
+    public static AdditionalSenseCode UnsupportedTargetDescriptorTypeCode => new(0x26, 0x07);
+    public static AdditionalSenseCode TooManySegmentDescriptors => new(0x26, 0x08);
+    public static AdditionalSenseCode UnsupportedSegmentDescriptorTypeCode => new(0x26, 0x09);
 
     // 27h
     public static AdditionalSenseCode WriteProtected => new(0x27, 0x00);
@@ -116,9 +124,12 @@ public readonly partial record struct AdditionalSenseCode(byte Asc, byte Ascq)
     public static AdditionalSenseCode CommandsClearedByDeviceServer => new(0x2f, 0x02);
 
     public static AdditionalSenseCode MediumFormatCorrupted => new(0x31, 0x00);
+    public static AdditionalSenseCode SanitizeCommandFailed => new(0x31, 0x03);
     public static AdditionalSenseCode ThinProvisioningSoftThresholdReached => new(0x38, 0x07);
     public static AdditionalSenseCode SavingParametersNotSupported => new(0x39, 0x00);
     public static AdditionalSenseCode MediumNotPresent => new(0x3a, 0x00);
+    public static AdditionalSenseCode MediumNotPresentTrayClosed => new(0x3a, 0x01);
+    public static AdditionalSenseCode MediumNotPresentTrayOpen => new(0x3a, 0x02);
 
     // 3Eh
     public static AdditionalSenseCode LogicalUnitHasNotSelfConfiguredYet => new(0x3e, 0x00);
@@ -131,6 +142,7 @@ public readonly partial record struct AdditionalSenseCode(byte Asc, byte Ascq)
     public static AdditionalSenseCode InquiryDataHasChanged => new(0x3f, 0x03);
     public static AdditionalSenseCode DeviceIdentifierChanged => new(0x3f, 0x05);
     public static AdditionalSenseCode ReportedLunsDataHasChanged => new(0x3f, 0x0e);
+    public static AdditionalSenseCode EchoBufferOverwritten => new(0x3f, 0x0f);
     public static AdditionalSenseCode IscsiIPAddressAdded => new(0x3f, 0x12);
     public static AdditionalSenseCode IscsiIPAddressRemoved => new(0x3f, 0x13);
     public static AdditionalSenseCode IscsiIPAddressChanged => new(0x3f, 0x14);

@@ -1,0 +1,52 @@
+using StateSave.Scsi.Server;
+using StateSave.Storage.LogicalUnits;
+
+namespace StateSave.Storage.Commands;
+
+/// <summary>One command on its way through a <see cref="BlockLogicalUnit"/>: what handlers need besides the CDB.</summary>
+public sealed class CommandContext
+{
+    internal CommandContext(BlockLogicalUnit logicalUnit, IScsiCommand command, CommandDefinition definition)
+    {
+        LogicalUnit = logicalUnit;
+        Command = command;
+        Definition = definition;
+    }
+
+    public BlockLogicalUnit LogicalUnit { get; }
+
+    public IScsiCommand Command { get; }
+
+    public CommandDefinition Definition { get; }
+
+    public ReadOnlySpan<byte> Cdb => Command.Cdb.Span;
+
+    public ITNexus Nexus => Command.Nexus;
+
+    public CancellationToken CancellationToken => Command.Aborted;
+
+    /// <summary>Sends parameter data truncated at the ALLOCATION LENGTH (SPC-5 §4.2.5.6).</summary>
+    public ValueTask SendDataInAsync(ReadOnlyMemory<byte> data, uint allocationLength)
+    {
+        int length = (int)Math.Min((uint)data.Length, allocationLength);
+        return length == 0 ? ValueTask.CompletedTask : Command.SendDataInAsync(data[..length], CancellationToken);
+    }
+
+    /// <summary>Fills <paramref name="destination"/> with Data-Out; returns fewer bytes only when the initiator sent no more.</summary>
+    public async ValueTask<int> ReceiveDataOutAsync(Memory<byte> destination)
+    {
+        int total = 0;
+        while (total < destination.Length)
+        {
+            int received = await Command.ReceiveDataOutAsync(destination[total..], CancellationToken).ConfigureAwait(false);
+            if (received <= 0)
+            {
+                break;
+            }
+
+            total += received;
+        }
+
+        return total;
+    }
+}

@@ -1,0 +1,111 @@
+using System.Buffers;
+using StateSave.Storage.Commands;
+
+namespace StateSave.Storage.LogicalUnits;
+
+/// <summary>Moving logical blocks between the store and the transport in bounded pooled chunks.</summary>
+public sealed partial class BlockLogicalUnit
+{
+    /// <summary>Largest buffer one transfer step uses (the rest streams through it).</summary>
+    internal const int TransferChunkBytes = 1 << 20;
+
+    /// <summary>True when [<paramref name="logicalBlockAddress"/>, +<paramref name="blockCount"/>) lies within the capacity.</summary>
+    internal bool IsInRange(ulong logicalBlockAddress, ulong blockCount) =>
+        logicalBlockAddress <= BlockCount && blockCount <= BlockCount - logicalBlockAddress;
+
+    internal int BlocksPerChunk => TransferChunkBytes / BlockLength;
+
+    /// <summary>Reads the blocks and sends them as Data-In.</summary>
+    internal async ValueTask ReadToDataInAsync(CommandContext context, ulong logicalBlockAddress, ulong blockCount)
+    {
+        if (blockCount == 0)
+        {
+            return;
+        }
+
+        int chunkBlocks = (int)Math.Min((ulong)BlocksPerChunk, blockCount);
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(chunkBlocks * BlockLength);
+        try
+        {
+            while (blockCount > 0)
+            {
+                int blocks = (int)Math.Min((ulong)chunkBlocks, blockCount);
+                Memory<byte> chunk = buffer.AsMemory(0, blocks * BlockLength);
+                await Store.ReadAsync(logicalBlockAddress, chunk, context.CancellationToken).ConfigureAwait(false);
+                await context.Command.SendDataInAsync(chunk, context.CancellationToken).ConfigureAwait(false);
+                logicalBlockAddress += (ulong)blocks;
+                blockCount -= (ulong)blocks;
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>
+    /// Receives Data-Out and writes it, chunk by chunk, under the range lock. When the initiator sends less
+    /// than the blocks announced (iSCSI expected data transfer length below the SCSI transfer length) only
+    /// the whole blocks received are written; the transport reports the residual.
+    /// </summary>
+    internal async ValueTask WriteFromDataOutAsync(CommandContext context, ulong logicalBlockAddress, ulong blockCount, bool forceUnitAccess)
+    {
+        if (blockCount == 0)
+        {
+            return;
+        }
+
+        using IDisposable range = await RangeLock.AcquireAsync(logicalBlockAddress, blockCount, context.CancellationToken).ConfigureAwait(false);
+        int chunkBlocks = (int)Math.Min((ulong)BlocksPerChunk, blockCount);
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(chunkBlocks * BlockLength);
+        try
+        {
+            while (blockCount > 0)
+            {
+                int blocks = (int)Math.Min((ulong)chunkBlocks, blockCount);
+                Memory<byte> chunk = buffer.AsMemory(0, blocks * BlockLength);
+                int received = await context.ReceiveDataOutAsync(chunk).ConfigureAwait(false);
+                int wholeBlocks = received / BlockLength;
+                context.CancellationToken.ThrowIfCancellationRequested();
+                if (wholeBlocks > 0)
+                {
+                    await Store.WriteAsync(logicalBlockAddress, chunk[..(wholeBlocks * BlockLength)], context.CancellationToken).ConfigureAwait(false);
+                }
+
+                if (wholeBlocks < blocks)
+                {
+                    break;
+                }
+
+                logicalBlockAddress += (ulong)blocks;
+                blockCount -= (ulong)blocks;
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+
+        await FlushIfRequiredAsync(forceUnitAccess, context.CancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>FUA, or a disabled write cache, makes a write durable before GOOD (SBC-4 §4.15).</summary>
+    internal ValueTask FlushIfRequiredAsync(bool forceUnitAccess, CancellationToken cancellationToken) =>
+        forceUnitAccess || !ModeParameters.WriteCacheEnabled ? Store.FlushAsync(cancellationToken) : ValueTask.CompletedTask;
+
+    /// <summary>Receives exactly <paramref name="length"/> bytes of Data-Out into pooled memory (the caller checked the length against a limit).</summary>
+    internal static async ValueTask<(IMemoryOwner<byte> Owner, int Received)> ReceiveBufferAsync(CommandContext context, int length)
+    {
+        IMemoryOwner<byte> owner = MemoryPool<byte>.Shared.Rent(Math.Max(1, length));
+        try
+        {
+            int received = await context.ReceiveDataOutAsync(owner.Memory[..length]).ConfigureAwait(false);
+            return (owner, received);
+        }
+        catch
+        {
+            owner.Dispose();
+            throw;
+        }
+    }
+}

@@ -1,0 +1,79 @@
+using StateSave.Storage.BackingStores;
+
+namespace StateSave.Storage.LogicalUnits;
+
+/// <summary>Configuration of a direct-access logical unit (<see cref="BlockLogicalUnit"/>).</summary>
+public sealed class BlockLogicalUnitOptions
+{
+    /// <summary>The medium. Its block length is the logical block length (512 or 4096).</summary>
+    public required IBlockStore Store { get; init; }
+
+    /// <summary>T10 VENDOR IDENTIFICATION (8 ASCII characters, padded with spaces).</summary>
+    public string VendorIdentification { get; init; } = "STATESAV";
+
+    /// <summary>PRODUCT IDENTIFICATION (16 ASCII characters).</summary>
+    public string ProductIdentification { get; init; } = "VIRTUAL-DISK";
+
+    /// <summary>PRODUCT REVISION LEVEL (4 ASCII characters).</summary>
+    public string ProductRevisionLevel { get; init; } = "0001";
+
+    /// <summary>PRODUCT SERIAL NUMBER of the Unit Serial Number VPD page (80h).</summary>
+    public string UnitSerialNumber { get; init; } = "0000000000000001";
+
+    /// <summary>
+    /// The logical unit's NAA IEEE Registered Extended designator (NAA 6h, 16 bytes, VPD page 83h), most
+    /// significant byte first; null derives one from <see cref="IeeeCompanyId"/> and <see cref="UnitSerialNumber"/>.
+    /// </summary>
+    public UInt128? NaaIdentifier { get; init; }
+
+    /// <summary>IEEE COMPANY ID (24 bits) used when deriving the NAA identifier.</summary>
+    public uint IeeeCompanyId { get; init; }
+
+    /// <summary>Thin provisioning (LBPME): UNMAP and WRITE SAME with UNMAP deallocate; GET LBA STATUS reports it.</summary>
+    public bool ThinProvisioning { get; init; } = true;
+
+    /// <summary>Hardware write protect: every write ends in DATA PROTECT, WRITE PROTECTED.</summary>
+    public bool WriteProtected { get; init; }
+
+    /// <summary>Removable medium (RMB): START STOP UNIT LOEJ and PREVENT ALLOW MEDIUM REMOVAL take effect.</summary>
+    public bool Removable { get; init; }
+
+    /// <summary>MAXIMUM TRANSFER LENGTH in logical blocks (Block Limits VPD page); longer transfers are INVALID FIELD IN CDB.</summary>
+    public uint MaximumTransferLength { get; init; } = 16384;
+
+    /// <summary>OPTIMAL TRANSFER LENGTH in logical blocks.</summary>
+    public uint OptimalTransferLength { get; init; } = 2048;
+
+    /// <summary>MAXIMUM UNMAP LBA COUNT.</summary>
+    public uint MaximumUnmapLbaCount { get; init; } = 1 << 20;
+
+    /// <summary>MAXIMUM UNMAP BLOCK DESCRIPTOR COUNT.</summary>
+    public uint MaximumUnmapBlockDescriptorCount { get; init; } = 4096;
+
+    /// <summary>MAXIMUM WRITE SAME LENGTH in logical blocks.</summary>
+    public ulong MaximumWriteSameLength { get; init; } = 1 << 20;
+
+    /// <summary>MAXIMUM COMPARE AND WRITE LENGTH in logical blocks (at most 255).</summary>
+    public byte MaximumCompareAndWriteLength { get; init; } = 255;
+
+    /// <summary>MAXIMUM ATOMIC TRANSFER LENGTH in logical blocks (WRITE ATOMIC(16)); 0 disables WRITE ATOMIC.</summary>
+    public uint MaximumAtomicTransferLength { get; init; } = 256;
+
+    /// <summary>MEDIUM ROTATION RATE of the Block Device Characteristics VPD page: 1 = non-rotating (solid state).</summary>
+    public ushort MediumRotationRate { get; init; } = 1;
+
+    /// <summary>TPGS field of standard INQUIRY data (0: no ALUA; 1: implicit; 2: explicit; 3: both).</summary>
+    public byte TargetPortGroupSupport { get; init; }
+
+    /// <summary>WCE of the Caching mode page at start.</summary>
+    public bool WriteCacheEnabled { get; init; } = true;
+
+    /// <summary>
+    /// Shortest time a SANITIZE operation takes (the medium is NOT READY, SANITIZE IN PROGRESS meanwhile). A
+    /// real device takes minutes to hours; a few seconds let initiators observe the state.
+    /// </summary>
+    public TimeSpan SanitizeMinimumDuration { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The reservation check run before each command.</summary>
+    public IReservationPolicy ReservationPolicy { get; init; } = NoReservationPolicy.Instance;
+}
