@@ -12,14 +12,14 @@ namespace StateSave.TargetServer;
 
 /// <summary>
 /// A validated <see cref="ServerConfiguration"/> served: one <see cref="IscsiTargetServer"/> with a SCSI target
-/// device per configured target. Disposing stops the server and then releases the devices' backing stores.
+/// device per configured target. Disposing stops the server and then closes the backing stores.
 /// </summary>
 public sealed class TargetServerHost : IAsyncDisposable
 {
     private readonly ServerConfiguration _configuration;
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger _logger;
-    private readonly List<IScsiDeviceServer> _devices = [];
+    private readonly List<IDisposable> _resources = [];
     private IscsiTargetServer? _server;
 
     public TargetServerHost(ServerConfiguration configuration, ILoggerFactory? loggerFactory = null)
@@ -45,8 +45,8 @@ public sealed class TargetServerHost : IAsyncDisposable
         var targets = new List<TargetOptions>();
         foreach (TargetConfiguration target in _configuration.Targets)
         {
-            IScsiDeviceServer device = DeviceServerFactory.Create(target, _loggerFactory);
-            _devices.Add(device);
+            (IScsiDeviceServer device, IReadOnlyList<IDisposable> resources) = DeviceServerFactory.Create(target, _loggerFactory);
+            _resources.AddRange(resources);
             targets.Add(new TargetOptions
             {
                 Name = target.Name!,
@@ -90,20 +90,12 @@ public sealed class TargetServerHost : IAsyncDisposable
             _server = null;
         }
 
-        foreach (IScsiDeviceServer device in _devices)
+        foreach (IDisposable resource in _resources)
         {
-            switch (device)
-            {
-                case IAsyncDisposable asyncDisposable:
-                    await asyncDisposable.DisposeAsync().ConfigureAwait(false);
-                    break;
-                case IDisposable disposable:
-                    disposable.Dispose();
-                    break;
-            }
+            resource.Dispose();
         }
 
-        _devices.Clear();
+        _resources.Clear();
         ServerLog.ServerStopped(_logger);
     }
 

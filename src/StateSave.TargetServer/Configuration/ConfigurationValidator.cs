@@ -14,10 +14,7 @@ public static class ConfigurationValidator
     public const int MinChapSecretLength = 12;
 
     /// <summary>The logical block lengths the server offers.</summary>
-    public static readonly IReadOnlyList<int> BlockSizes = [512, 1024, 2048, 4096];
-
-    /// <summary>READ CAPACITY(16) LOGICAL BLOCKS PER PHYSICAL BLOCK EXPONENT is 4 bits (SBC-4 §5.20.2).</summary>
-    private const int MaxPhysicalBlockExponent = 15;
+    public static readonly IReadOnlyList<int> BlockSizes = [512, 4096];
 
     /// <summary>Every problem of <paramref name="configuration"/>; empty when it can be served.</summary>
     public static IReadOnlyList<string> Validate(ServerConfiguration configuration)
@@ -238,15 +235,6 @@ public static class ConfigurationValidator
             problems.Add($"{at}.size: {bytes} bytes is not a positive multiple of the block size {lun.BlockSize}");
         }
 
-        if (lun.PhysicalBlockSize is { } physical && blockSizeValid)
-        {
-            int ratio = physical / lun.BlockSize;
-            if (physical < lun.BlockSize || physical % lun.BlockSize != 0 || !int.IsPow2(ratio) || int.Log2(ratio) > MaxPhysicalBlockExponent)
-            {
-                problems.Add($"{at}.physicalBlockSize: {physical} is not the block size times a power of two (up to 2^{MaxPhysicalBlockExponent})");
-            }
-        }
-
         switch (lun.Backing)
         {
             case BackingStoreKind.Memory when lun.Path is not null:
@@ -266,6 +254,11 @@ public static class ConfigurationValidator
         CheckAscii(lun.Product, 16, $"{at}.product", problems);
         CheckAscii(lun.Serial, 64, $"{at}.serial", problems);
         CheckInitiators(lun.AllowedInitiators, $"{at}.allowedInitiators", problems);
+        if (lun.AllowedInitiators is not null && targetInitiators is null)
+        {
+            problems.Add($"{at}.allowedInitiators: LUN masking needs the target's allowedInitiators (initiators not listed there would see every LUN)");
+        }
+
         if (lun.AllowedInitiators is { } masked && targetInitiators is not null)
         {
             foreach (string initiator in masked.Where(i => !targetInitiators.Contains(i, StringComparer.Ordinal)))

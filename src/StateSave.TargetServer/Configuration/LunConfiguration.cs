@@ -15,11 +15,8 @@ public sealed class LunConfiguration
     /// <summary>The capacity: bytes, or a number with KiB, MiB, GiB or TiB; a multiple of the block size.</summary>
     public string? Size { get; set; }
 
-    /// <summary>The logical block length in bytes: 512, 1024, 2048 or 4096.</summary>
+    /// <summary>The logical block length in bytes: 512 or 4096.</summary>
     public int BlockSize { get; set; } = 512;
-
-    /// <summary>The physical block length in bytes (a power-of-two multiple of the block size); null for the block size.</summary>
-    public int? PhysicalBlockSize { get; set; }
 
     /// <summary>Thin provisioning (SBC-4 §4.7.3): UNMAP, WRITE SAME with UNMAP, GET LBA STATUS.</summary>
     public bool ThinProvisioning { get; set; }
@@ -39,6 +36,9 @@ public sealed class LunConfiguration
     /// <summary>The unit serial number (VPD 80h; printable ASCII, at most 64 characters).</summary>
     public string? Serial { get; set; }
 
-    /// <summary>LUN masking: the initiators that see this logical unit; null for every initiator allowed on the target.</summary>
+    /// <summary>
+    /// LUN masking: the initiators that see this logical unit; null for every initiator allowed on the target.
+    /// Needs the target's allowedInitiators (an initiator the device does not know sees every LUN).
+    /// </summary>
     public IList<string>? AllowedInitiators { get; set; }
 }

@@ -17,7 +17,7 @@ public class ConfigurationLoaderTests
                 "allowedInitiators": ["iqn.2026-11.io.statesave:i"],
                 "chap": { "username": "u", "secret": "s1", "mutualUsername": "m", "mutualSecret": "s2" },
                 "luns": [ { "lun": 3, "backing": "sparseFile", "path": "disks/lun3.img", "size": "1GiB", "blockSize": 4096,
-                            "physicalBlockSize": 8192, "thinProvisioning": true, "readOnly": true, "removable": true,
+                            "thinProvisioning": true, "readOnly": true, "removable": true,
                             "vendor": "V", "product": "P", "serial": "S", "allowedInitiators": ["iqn.2026-11.io.statesave:i"] } ]
               } ]
             }
@@ -38,7 +38,7 @@ public class ConfigurationLoaderTests
         Assert.That(lun.Backing, Is.EqualTo(BackingStoreKind.SparseFile));
         Assert.That(lun.Path, Is.EqualTo("/srv/statesave/disks/lun3.img"));
         Assert.That(lun.Size, Is.EqualTo("1GiB"));
-        Assert.That((lun.BlockSize, lun.PhysicalBlockSize), Is.EqualTo((4096, (int?)8192)));
+        Assert.That(lun.BlockSize, Is.EqualTo(4096));
         Assert.That((lun.ThinProvisioning, lun.ReadOnly, lun.Removable), Is.EqualTo((true, true, true)));
         Assert.That((lun.Vendor, lun.Product, lun.Serial), Is.EqualTo(("V", "P", "S")));
         Assert.That(lun.AllowedInitiators, Is.EqualTo(new[] { "iqn.2026-11.io.statesave:i" }));
@@ -50,8 +50,8 @@ public class ConfigurationLoaderTests
         ServerConfiguration configuration = ConfigurationLoader.Parse("""{ "portals": [ { "endPoint": "0.0.0.0" } ], "targets": [ { "name": "iqn.2026-11.a:b", "luns": [ { "size": "1MiB" } ] } ] }""");
         Assert.That(configuration.Portals[0].PortalGroupTag, Is.EqualTo(1));
         LunConfiguration lun = configuration.Targets[0].Luns[0];
-        Assert.That((lun.Lun, lun.Backing, lun.BlockSize, lun.PhysicalBlockSize, lun.ThinProvisioning, lun.ReadOnly, lun.Removable),
-            Is.EqualTo((0, BackingStoreKind.Memory, 512, (int?)null, false, false, false)));
+        Assert.That((lun.Lun, lun.Backing, lun.BlockSize, lun.ThinProvisioning, lun.ReadOnly, lun.Removable),
+            Is.EqualTo((0, BackingStoreKind.Memory, 512, false, false, false)));
         Assert.That(configuration.Targets[0].AllowedInitiators, Is.Null);
         Assert.That(configuration.Targets[0].PortalGroupTags, Is.Null);
     }
