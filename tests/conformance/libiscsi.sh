@@ -34,7 +34,8 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/statesave-conformance.XXXXXX")
 server_pid=""
 cleanup() {
   if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
-    kill -INT "$server_pid" 2>/dev/null
+    # SIGTERM: a background job of a non-interactive shell ignores SIGINT.
+    kill -TERM "$server_pid" 2>/dev/null
     for _ in $(seq 1 50); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
     kill -KILL "$server_pid" 2>/dev/null
     wait "$server_pid" 2>/dev/null
