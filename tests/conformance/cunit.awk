@@ -32,6 +32,15 @@ function flush() {
     }
     test = ""; failures = 0; first = ""
 }
+function log_line(text,    message) {
+    if (!running || test == "") return
+    if (text ~ /^(passed|FAILED)/) { running = 0; return }
+    if (text ~ /\[SKIPPED\]/ && !skipped) {
+        message = text; sub(/^.*\[SKIPPED\] */, "", message); sub(/[ \t\r]+$/, "", message)
+        printf "%d\t%s.%s\tskipped\t%s\n", seq, suite, test, message
+        skipped = 1
+    }
+}
 BEGIN { seq = 0; test = ""; failures = 0; summary = 0 }
 
 mode == "xml" && /<CUNIT_RUN_SUITE_SUCCESS>|<CUNIT_RUN_SUITE_FAILURE>/ { flush(); seq++; suite = ""; suite_failed = ($0 ~ /FAILURE/) }
@@ -52,16 +61,17 @@ mode == "xml" && /<CONDITION>/ {
 }
 mode == "xml" && /<CUNIT_RUN_SUMMARY>/ { flush(); summary = 1 }
 
-mode == "verbose" && /^Suite: / { seq++; suite = substr($0, 8); sub(/[ \t\r]+$/, "", suite) }
+# A test's log lies between "  Test: Name ..." and its result ("passed", or "FAILED" at the start of a line);
+# what follows the result comes from the suite's set-up or clean-up and belongs to no test.
+mode == "verbose" && /^Suite: / { seq++; suite = substr($0, 8); sub(/[ \t\r]+$/, "", suite); test = ""; next }
 mode == "verbose" && /^  Test: / {
-    test = substr($0, 9); sub(/ \.\.\..*$/, "", test); skipped = 0
+    test = substr($0, 9); rest = test
+    sub(/ \.\.\..*$/, "", test); sub(/^[^.]*\.\.\./, "", rest)
+    skipped = 0; running = 1
+    log_line(rest)
+    next
 }
-mode == "verbose" && /\[SKIPPED\]/ && test != "" && !skipped {
-    message = $0; sub(/^.*\[SKIPPED\] */, "", message); sub(/[ \t\r]+$/, "", message)
-    printf "%d\t%s.%s\tskipped\t%s\n", seq, suite, test, message
-    skipped = 1
-}
-
+mode == "verbose" { log_line($0) }
 END {
     if (mode == "xml") {
         flush()

@@ -23,6 +23,7 @@ mutual_user="statesave-target"
 mutual_secret="conformance-target-secret"
 
 timeout_seconds=${STATESAVE_CONFORMANCE_TIMEOUT:-1800}
+log_cap=$((64 * 1024 * 1024))
 tool=${ISCSI_TEST_CU:-$(command -v iscsi-test-cu || true)}
 if [ -z "$tool" ]; then
   echo "iscsi-test-cu not found: install the Debian package libiscsi-bin (scripts/install-peers.sh)" >&2
@@ -95,13 +96,18 @@ run_suite() {
   [ -n "$filter" ] && args+=(-t "$filter")
   echo "running iscsi-test-cu ($run): ${args[*]} $*" >&2
   local status=0
-  (cd "$dir" && timeout "$timeout_seconds" "$tool" -x "${args[@]}" "$@" > stdout.txt 2> stderr.txt) || status=$?
+  # The log is capped: a test that loops on a failing command can print without end.
+  (cd "$dir" && timeout "$timeout_seconds" "$tool" -x "${args[@]}" "$@" 2> stderr.txt | head -c "$log_cap" > stdout.txt
+   exit "${PIPESTATUS[0]}") || status=$?
   if [ ! -f "$dir/CUnitAutomated-Results.xml" ]; then
     printf '%s\t0\t(run).(start)\tfailed\tiscsi-test-cu exited with %s before running tests: %s\n' "$run" "$status" \
       "$(tr '\n' ' ' < "$dir/stderr.txt" | cut -c1-300) $(tail -n 3 "$dir/stdout.txt" | tr '\n' ' ')" > "$dir/results.tsv"
     return
   fi
   awk -v mode=xml -f "$here/cunit.awk" "$dir/CUnitAutomated-Results.xml" > "$dir/xml.tsv"
+  if [ "$(stat -c %s "$dir/stdout.txt")" -ge "$log_cap" ]; then
+    printf '0\t(run).(log)\tfailed\tiscsi-test-cu logged more than %s bytes: a test loops\n' "$log_cap" >> "$dir/xml.tsv"
+  fi
   if [ "$status" -eq 124 ]; then
     printf '0\t(run).(timeout)\tfailed\tiscsi-test-cu did not finish within %s s\n' "$timeout_seconds" >> "$dir/xml.tsv"
   fi
@@ -110,7 +116,7 @@ run_suite() {
   # XML mode the log does not name the test. A verbose run names it, so skips are attributed by a second run.
   if grep -q '\[SKIPPED\]' "$dir/stdout.txt"; then
     echo "attributing skips ($run): verbose run" >&2
-    (cd "$dir" && timeout "$timeout_seconds" "$tool" -v "${args[@]}" "$@" > verbose.txt 2>&1) || true
+    (cd "$dir" && timeout "$timeout_seconds" "$tool" -v "${args[@]}" "$@" 2>&1 | head -c "$log_cap" > verbose.txt) || true
     awk -v mode=verbose -f "$here/cunit.awk" "$dir/verbose.txt" > "$dir/skips.tsv"
   fi
   # A test counts as skipped when it passed in the XML run and printed "[SKIPPED]" in the verbose run.

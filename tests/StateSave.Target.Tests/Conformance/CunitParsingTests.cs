@@ -88,7 +88,7 @@ public class CunitParsingTests
     }
 
     [Test]
-    public void The_verbose_log_names_the_skipped_tests()
+    public void The_verbose_log_names_the_skipped_tests_not_the_suite_clean_up()
     {
         const string log = """
             found matching LU device identifier for all (2) paths
@@ -104,11 +104,18 @@ public class CunitParsingTests
             passed
             Suite: CompareAndWrite
               Test: Simple ...passed
+              Test: InvalidDataOutSize ...    [SKIPPED] LBPPB < 2. Skipping test
+            passed    [SKIPPED] PERSISTENT RESERVE IN is not implemented.
+                [SKIPPED] PERSISTENT RESERVE IN is not implemented.
+
+            Suite: GetLBAStatus
+              Test: Simple ...passed
             """;
         Assert.That(CunitVerboseLog.Skips(log.ReplaceLineEndings("\n")), Is.EqualTo(new Dictionary<(int, string), string>
         {
             [(1, "CompareAndWrite.Simple")] = "COMPAREANDWRITE is not implemented.",
             [(2, "PreventAllow.Simple")] = "Logical unit is not removable. Skipping test.",
+            [(3, "CompareAndWrite.InvalidDataOutSize")] = "LBPPB < 2. Skipping test",
         }));
     }
 

@@ -2,7 +2,9 @@ namespace StateSave.Target.Tests.Conformance;
 
 /// <summary>
 /// The stdout of a verbose iscsi-test-cu run (-v): "Suite: X", then per test "  Test: Y ..." followed by the test's own
-/// log. A test skips by logging "[SKIPPED] why" and passing, which the XML cannot tell from a pass: this log can.
+/// log and its result ("passed", or "FAILED" at the start of a line). A test skips by logging "[SKIPPED] why" and passing,
+/// which the XML cannot tell from a pass: this log can. What follows a result comes from the suite's set-up or
+/// clean-up (e.g. clearing reservations) and belongs to no test.
 /// </summary>
 public static class CunitVerboseLog
 {
@@ -24,17 +26,30 @@ public static class CunitVerboseLog
                 continue;
             }
 
+            string text = line;
             if (line.StartsWith("  Test: ", StringComparison.Ordinal))
             {
                 string rest = line["  Test: ".Length..];
                 int dots = rest.IndexOf(" ...", StringComparison.Ordinal);
                 test = dots < 0 ? rest.Trim() : rest[..dots];
+                text = dots < 0 ? string.Empty : rest[(dots + " ...".Length)..];
             }
 
-            int marker = line.IndexOf("[SKIPPED]", StringComparison.Ordinal);
-            if (marker >= 0 && test is not null)
+            if (test is null)
             {
-                skips.TryAdd((suiteIndex, $"{suite}.{test}"), line[(marker + "[SKIPPED]".Length)..].Trim());
+                continue;
+            }
+
+            if (text.StartsWith("passed", StringComparison.Ordinal) || text.StartsWith("FAILED", StringComparison.Ordinal))
+            {
+                test = null;
+                continue;
+            }
+
+            int marker = text.IndexOf("[SKIPPED]", StringComparison.Ordinal);
+            if (marker >= 0)
+            {
+                skips.TryAdd((suiteIndex, $"{suite}.{test}"), text[(marker + "[SKIPPED]".Length)..].Trim());
             }
         }
 

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Globalization;
+using System.Text;
 
 namespace StateSave.Target.Tests.Conformance;
 
@@ -8,6 +10,9 @@ namespace StateSave.Target.Tests.Conformance;
 /// </summary>
 public sealed class IscsiTestCu(string executable, IReadOnlyDictionary<string, string> environment, TimeSpan timeout)
 {
+    /// <summary>The most log kept from one run (characters).</summary>
+    public const int LogCap = 64 * 1024 * 1024;
+
     /// <summary>The outcomes of one run; skipped tests are those that passed and logged "[SKIPPED]".</summary>
     public async Task<IReadOnlyList<CunitOutcome>> RunAsync(string? filter, IReadOnlyList<string> urls, CancellationToken cancellationToken)
     {
@@ -32,7 +37,7 @@ public sealed class IscsiTestCu(string executable, IReadOnlyDictionary<string, s
             List<CunitOutcome> outcomes = [.. CunitResults.Parse(await File.ReadAllTextAsync(results, cancellationToken))];
             if (!finished)
             {
-                outcomes.Add(new CunitOutcome(0, "(run).(timeout)", CunitStatus.Failed, $"iscsi-test-cu did not finish within {timeout}"));
+                outcomes.Add(new CunitOutcome(0, "(run).(timeout)", CunitStatus.Failed, $"iscsi-test-cu did not finish within {timeout}, or logged over {LogCap} characters"));
             }
 
             if (output.Contains("[SKIPPED]", StringComparison.Ordinal))
@@ -72,10 +77,11 @@ public sealed class IscsiTestCu(string executable, IReadOnlyDictionary<string, s
         }
 
         using Process process = Process.Start(start) ?? throw new InvalidOperationException($"{executable} did not start.");
-        Task<string> output = process.StandardOutput.ReadToEndAsync(cancellationToken);
-        Task<string> error = process.StandardError.ReadToEndAsync(cancellationToken);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout);
+        var log = new StringBuilder();
+        Task output = CopyCappedAsync(process.StandardOutput, log, process, deadline);
+        Task error = CopyCappedAsync(process.StandardError, log, process, deadline);
         bool finished = true;
         try
         {
@@ -88,7 +94,47 @@ public sealed class IscsiTestCu(string executable, IReadOnlyDictionary<string, s
             await process.WaitForExitAsync(CancellationToken.None);
         }
 
-        return (process.ExitCode, await output + await error, finished);
+        await Task.WhenAll(output, error);
+        if (log.Length >= LogCap)
+        {
+            log.Append(CultureInfo.InvariantCulture, $"\n[log cut at {LogCap} characters: a test loops]");
+        }
+
+        return (process.ExitCode, log.ToString(), finished && log.Length < LogCap);
+    }
+
+    // A test that loops on a failing command can log without end: keep the first LogCap characters, then stop the tool.
+    private static async Task CopyCappedAsync(StreamReader reader, StringBuilder log, Process process, CancellationTokenSource deadline)
+    {
+        char[] buffer = new char[65536];
+        try
+        {
+            int read;
+            while ((read = await reader.ReadAsync(buffer, deadline.Token)) > 0)
+            {
+                lock (log)
+                {
+                    if (log.Length >= LogCap)
+                    {
+                        continue;
+                    }
+
+                    log.Append(buffer, 0, Math.Min(read, LogCap - log.Length));
+                    if (log.Length >= LogCap)
+                    {
+                        deadline.Cancel();
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The deadline passed or the log was cut: the caller kills the process.
+        }
+        catch (IOException)
+        {
+            // The process was killed.
+        }
     }
 
     private static string Tail(string output)
