@@ -27,7 +27,7 @@ if [ "${STATESAVE_CONFORMANCE_REQUIRED:-}" = "1" ]; then
   cat "$conformance_log" >> "$log"
   [ "$conformance_status" -eq 0 ] || status=$conformance_status
 fi
-echo "libiscsi conformance: $(grep -E '(Passed|Failed)! +- Failed:' "$conformance_log" | head -1 || echo 'no result') (exit $conformance_status)"
+echo "libiscsi conformance: $(grep -E '^ *[0-9]+ passed, [0-9]+ failed, [0-9]+ skipped' "$conformance_log" | tail -1 | tr -s ' ') (exit $conformance_status)"
 rm -f "$conformance_log"
 
 # dotnet test prints one "Passed!/Failed!  - Failed: N, Passed: N, Skipped: N, Total: N" line per test project.
