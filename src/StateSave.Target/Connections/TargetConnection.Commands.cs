@@ -77,9 +77,9 @@ internal sealed partial class TargetConnection
                 }
             }
         }
-        catch (OperationCanceledException)
+        catch (Exception error) when (error is OperationCanceledException or IOException or InvalidOperationException or ObjectDisposedException)
         {
-            // The connection is closing.
+            // The connection is closing (or closed): no status can reach the initiator any more.
         }
         finally
         {

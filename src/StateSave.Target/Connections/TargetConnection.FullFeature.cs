@@ -119,7 +119,7 @@ internal sealed partial class TargetConnection
                 }
             }
         }
-        catch (OperationCanceledException)
+        catch (Exception error) when (error is OperationCanceledException or IOException or InvalidOperationException or ObjectDisposedException)
         {
             // The connection closed.
         }

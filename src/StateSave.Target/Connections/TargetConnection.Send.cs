@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.IO.Pipelines;
 using StateSave.Iscsi.Protocol;
 using StateSave.Iscsi.Protocol.Pdus;
@@ -85,7 +84,4 @@ internal sealed partial class TargetConnection
             await batch.DisposeAsync().ConfigureAwait(false);
         }
     }
-
-    /// <summary>Sends a text-bearing PDU whose data segment is a byte array.</summary>
-    private static ReadOnlySequence<byte> Segment(ReadOnlyMemory<byte> data) => new(data);
 }

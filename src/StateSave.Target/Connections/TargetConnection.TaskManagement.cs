@@ -47,9 +47,9 @@ internal sealed partial class TargetConnection
             await SendAsync(new TaskManagementFunctionResponsePdu { Response = response, InitiatorTaskTag = request.InitiatorTaskTag },
                 advanceStatSN: true).ConfigureAwait(false);
         }
-        catch (OperationCanceledException)
+        catch (Exception error) when (error is OperationCanceledException or IOException or InvalidOperationException or ObjectDisposedException)
         {
-            return;
+            return; // the connection closed
         }
 
         if (request.Function == TaskManagementFunction.TargetColdReset && response == TaskManagementResponse.FunctionComplete)

@@ -175,7 +175,8 @@ internal sealed partial class TargetTask
             _dataOutRequested += destination.Length;
         }
 
-        using CancellationTokenSource? linked = cancellationToken.CanBeCanceled
+        // Device servers usually pass Aborted itself: link only a different token (no allocation per call).
+        using CancellationTokenSource? linked = cancellationToken.CanBeCanceled && cancellationToken != Aborted
             ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, Aborted) : null;
         CancellationToken token = linked?.Token ?? Aborted;
         while (true)
