@@ -32,21 +32,10 @@ public sealed class CommandContext
         return length == 0 ? ValueTask.CompletedTask : Command.SendDataInAsync(data[..length], CancellationToken);
     }
 
-    /// <summary>Fills <paramref name="destination"/> with Data-Out; returns fewer bytes only when the initiator sent no more.</summary>
-    public async ValueTask<int> ReceiveDataOutAsync(Memory<byte> destination)
-    {
-        int total = 0;
-        while (total < destination.Length)
-        {
-            int received = await Command.ReceiveDataOutAsync(destination[total..], CancellationToken).ConfigureAwait(false);
-            if (received <= 0)
-            {
-                break;
-            }
-
-            total += received;
-        }
-
-        return total;
-    }
+    /// <summary>
+    /// Fills <paramref name="destination"/> with Data-Out; fewer bytes only when the initiator has no more
+    /// (the transport's contract, so a single request per buffer).
+    /// </summary>
+    public ValueTask<int> ReceiveDataOutAsync(Memory<byte> destination) =>
+        destination.IsEmpty ? ValueTask.FromResult(0) : Command.ReceiveDataOutAsync(destination, CancellationToken);
 }

@@ -38,8 +38,12 @@ public sealed class BlockLogicalUnitOptions
     /// <summary>Removable medium (RMB): START STOP UNIT LOEJ and PREVENT ALLOW MEDIUM REMOVAL take effect.</summary>
     public bool Removable { get; init; }
 
-    /// <summary>MAXIMUM TRANSFER LENGTH in logical blocks (Block Limits VPD page); longer transfers are INVALID FIELD IN CDB.</summary>
-    public uint MaximumTransferLength { get; init; } = 16384;
+    /// <summary>
+    /// MAXIMUM TRANSFER LENGTH in logical blocks (Block Limits VPD page); longer transfers are INVALID FIELD IN
+    /// CDB. Transfers stream through bounded buffers, so a large limit costs no memory; 65 536 blocks keeps a
+    /// 4096-byte-block transfer within a 32-bit expected data transfer length.
+    /// </summary>
+    public uint MaximumTransferLength { get; init; } = 65536;
 
     /// <summary>OPTIMAL TRANSFER LENGTH in logical blocks.</summary>
     public uint OptimalTransferLength { get; init; } = 2048;
