@@ -63,6 +63,12 @@ public sealed class BlockLogicalUnitOptions
     /// <summary>MAXIMUM ATOMIC TRANSFER LENGTH in logical blocks (WRITE ATOMIC(16)); 0 disables WRITE ATOMIC.</summary>
     public uint MaximumAtomicTransferLength { get; init; } = 256;
 
+    /// <summary>
+    /// LOGICAL BLOCKS PER PHYSICAL BLOCK EXPONENT (READ CAPACITY (16)): 0 = one logical block per physical
+    /// block; 3 = 512-byte logical blocks on 4096-byte physical blocks. Also sets the OPTIMAL UNMAP GRANULARITY.
+    /// </summary>
+    public byte LogicalBlocksPerPhysicalBlockExponent { get; init; }
+
     /// <summary>MEDIUM ROTATION RATE of the Block Device Characteristics VPD page: 1 = non-rotating (solid state).</summary>
     public ushort MediumRotationRate { get; init; } = 1;
 
