@@ -110,14 +110,8 @@ internal static class Sanitize
             ulong total = logicalUnit.BlockCount;
             if (pattern is null)
             {
-                if (logicalUnit.Options.ThinProvisioning)
-                {
-                    await logicalUnit.Store.UnmapAsync(0, total, CancellationToken.None).ConfigureAwait(false);
-                }
-                else
-                {
-                    await FillAsync(logicalUnit, ReadOnlyMemory<byte>.Empty, invert: false, total, pass: 0, passes: 1).ConfigureAwait(false);
-                }
+                // BLOCK ERASE, CRYPTOGRAPHIC ERASE: every block deallocated (they exist only with thin provisioning).
+                await logicalUnit.Store.UnmapAsync(0, total, CancellationToken.None).ConfigureAwait(false);
             }
             else
             {
