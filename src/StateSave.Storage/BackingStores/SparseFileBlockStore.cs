@@ -13,6 +13,8 @@ public sealed class SparseFileBlockStore : IBlockStore, IDisposable
 {
     private const int ZeroBufferBytes = 1 << 20;
 
+    private static readonly byte[] Zeros = new byte[ZeroBufferBytes];
+
     private readonly SafeFileHandle _handle;
     private readonly string _mapPath;
     private readonly BlockMap _map;
@@ -82,7 +84,7 @@ public sealed class SparseFileBlockStore : IBlockStore, IDisposable
     public async ValueTask UnmapAsync(ulong logicalBlockAddress, ulong blockCount, CancellationToken cancellationToken)
     {
         _map.SetMapped(logicalBlockAddress, blockCount, mapped: false);
-        byte[] zeros = new byte[(int)Math.Min(ZeroBufferBytes, blockCount * (ulong)BlockLength)];
+        byte[] zeros = Zeros;
         ulong offset = logicalBlockAddress * (ulong)BlockLength;
         ulong end = offset + (blockCount * (ulong)BlockLength);
         while (offset < end)

@@ -38,15 +38,17 @@ internal static class CompareAndWrite
             return CommandResults.LogicalBlockAddressOutOfRange;
         }
 
-        if (blocks == 0)
-        {
-            return ScsiCommandResult.Good;
-        }
-
+        // The Data-Out must be exactly the verify and write data; NUMBER OF LOGICAL BLOCKS 0 transfers
+        // nothing, so Data-Out offered with it is as wrong as a length that does not match.
         int half = blocks * logicalUnit.BlockLength;
         if (context.Command.ExpectedDataOutLength != (uint)(2 * half))
         {
             return CommandResults.InvalidFieldInCdb(13);
+        }
+
+        if (blocks == 0)
+        {
+            return ScsiCommandResult.Good;
         }
 
         (System.Buffers.IMemoryOwner<byte> owner, int received) = await BlockLogicalUnit.ReceiveBufferAsync(context, 2 * half).ConfigureAwait(false);

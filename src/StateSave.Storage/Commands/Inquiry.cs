@@ -132,7 +132,7 @@ internal static class Inquiry
         {
             BinaryPrimitives.WriteUInt32BigEndian(p[16..], options.MaximumUnmapLbaCount);
             BinaryPrimitives.WriteUInt32BigEndian(p[20..], options.MaximumUnmapBlockDescriptorCount);
-            BinaryPrimitives.WriteUInt32BigEndian(p[24..], 1); // OPTIMAL UNMAP GRANULARITY
+            BinaryPrimitives.WriteUInt32BigEndian(p[24..], 1u << (options.LogicalBlocksPerPhysicalBlockExponent & 0x0f)); // OPTIMAL UNMAP GRANULARITY
         }
 
         BinaryPrimitives.WriteUInt64BigEndian(p[32..], options.MaximumWriteSameLength);
@@ -151,7 +151,9 @@ internal static class Inquiry
     {
         byte[] payload = new byte[0x3c];
         BinaryPrimitives.WriteUInt16BigEndian(payload, options.MediumRotationRate);
-        payload[3] = 0x40 | 0x10; // WABEREQ 01b, WACEREQ 01b: reads after a block or cryptographic erase succeed
+        // WABEREQ 01b, WACEREQ 01b (reads after a block or cryptographic erase succeed) where those erases
+        // exist, i.e. with thin provisioning; 00b otherwise.
+        payload[3] = options.ThinProvisioning ? (byte)(0x40 | 0x10) : (byte)0;
         return Page(BlockDeviceCharacteristics, payload);
     }
 

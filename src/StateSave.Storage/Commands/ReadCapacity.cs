@@ -39,10 +39,11 @@ internal static class ReadCapacity
         uint allocationLength = BinaryPrimitives.ReadUInt32BigEndian(context.Cdb[10..]);
 
         // 0-7 RETURNED LOGICAL BLOCK ADDRESS, 8-11 LOGICAL BLOCK LENGTH IN BYTES, 12 P_TYPE|PROT_EN (0: no
-        // protection), 13 P_I_EXPONENT|LOGICAL BLOCKS PER PHYSICAL BLOCK EXPONENT (0), 14-15 LBPME|LBPRZ|LOWEST ALIGNED LBA.
+        // protection), 13 P_I_EXPONENT (0)|LOGICAL BLOCKS PER PHYSICAL BLOCK EXPONENT, 14-15 LBPME|LBPRZ|LOWEST ALIGNED LBA.
         byte[] data = new byte[32];
         BinaryPrimitives.WriteUInt64BigEndian(data, context.LogicalUnit.BlockCount - 1);
         BinaryPrimitives.WriteUInt32BigEndian(data.AsSpan(8), (uint)context.LogicalUnit.BlockLength);
+        data[13] = (byte)(context.LogicalUnit.Options.LogicalBlocksPerPhysicalBlockExponent & 0x0f);
         if (context.LogicalUnit.Options.ThinProvisioning)
         {
             data[14] = 0x80 | 0x40;

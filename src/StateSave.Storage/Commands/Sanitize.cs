@@ -8,7 +8,7 @@ namespace StateSave.Storage.Commands;
 
 /// <summary>
 /// SANITIZE (SBC-4 §5.30): OVERWRITE (parameter data: count, pattern), BLOCK ERASE and CRYPTOGRAPHIC
-/// ERASE (deallocate on a thin unit, else write zeros), EXIT FAILURE MODE. Parameter list errors are
+/// ERASE (deallocate; thin units only), EXIT FAILURE MODE. Parameter list errors are
 /// reported as INVALID FIELD IN CDB, as initiators test for. With IMMED the operation runs in the
 /// background and other commands get NOT READY, SANITIZE IN PROGRESS with a progress indication.
 /// </summary>
@@ -16,10 +16,13 @@ internal static class Sanitize
 {
     private const CommandFlags Flags = CommandFlags.MediumAccess | CommandFlags.WritesMedium;
 
-    /// <summary>BLOCK ERASE deallocates, so it exists only on a thin-provisioned unit (LBPME).</summary>
+    /// <summary>
+    /// BLOCK ERASE and CRYPTOGRAPHIC ERASE deallocate, so they exist only with thin provisioning (LBPME),
+    /// as initiators check; OVERWRITE and EXIT FAILURE MODE always.
+    /// </summary>
     public static IEnumerable<CommandDefinition> Definitions(bool thinProvisioning) => thinProvisioning
         ? [Define(SanitizeServiceAction.Overwrite), Define(SanitizeServiceAction.BlockErase), Define(SanitizeServiceAction.CryptographicErase), Define(SanitizeServiceAction.ExitFailureMode)]
-        : [Define(SanitizeServiceAction.Overwrite), Define(SanitizeServiceAction.CryptographicErase), Define(SanitizeServiceAction.ExitFailureMode)];
+        : [Define(SanitizeServiceAction.Overwrite), Define(SanitizeServiceAction.ExitFailureMode)];
 
     private static CommandDefinition Define(SanitizeServiceAction action) =>
         new(ScsiOpcode.Sanitize, (ushort)action, [0x48, (byte)(0xa0 | (byte)action), 0, 0, 0, 0, 0, 0xff, 0xff, 0x07], ExecuteAsync, Flags)
@@ -107,14 +110,8 @@ internal static class Sanitize
             ulong total = logicalUnit.BlockCount;
             if (pattern is null)
             {
-                if (logicalUnit.Options.ThinProvisioning)
-                {
-                    await logicalUnit.Store.UnmapAsync(0, total, CancellationToken.None).ConfigureAwait(false);
-                }
-                else
-                {
-                    await FillAsync(logicalUnit, ReadOnlyMemory<byte>.Empty, invert: false, total, pass: 0, passes: 1).ConfigureAwait(false);
-                }
+                // BLOCK ERASE, CRYPTOGRAPHIC ERASE: every block deallocated (they exist only with thin provisioning).
+                await logicalUnit.Store.UnmapAsync(0, total, CancellationToken.None).ConfigureAwait(false);
             }
             else
             {

@@ -5,8 +5,10 @@ namespace StateSave.Storage.Commands;
 
 /// <summary>
 /// START STOP UNIT (SBC-4 §5.25). START = 0 stops the unit (medium access NOT READY until started);
-/// POWER CONDITION other than 0h (START_VALID) only changes power state, which is not modelled. LOEJ on a
-/// removable unit ejects (START = 0) or loads (START = 1) the medium, refused while removal is prevented.
+/// POWER CONDITION other than 0h (START_VALID) only changes power state, which is not modelled, so every
+/// such value (reserved ones too, as initiators expect) is accepted and START and LOEJ are ignored. LOEJ on a
+/// removable unit ejects (START = 0) or loads (START = 1) the medium; both are refused with MEDIUM REMOVAL
+/// PREVENTED while removal is prevented.
 /// </summary>
 internal static class StartStopUnit
 {
@@ -21,22 +23,17 @@ internal static class StartStopUnit
         if (powerCondition != 0)
         {
             // Power condition changes only (SBC-4 table "POWER CONDITION field"): START and LOEJ are ignored.
-            return ValueTask.FromResult(powerCondition is 0x1 or 0x2 or 0x3 or 0x7 or 0xa or 0xb
-                ? ScsiCommandResult.Good
-                : CommandResults.InvalidFieldInCdb(4, 7));
+            return ValueTask.FromResult(ScsiCommandResult.Good);
         }
 
         if (loadEject && logicalUnit.Options.Removable)
         {
-            if (!start)
+            lock (logicalUnit.PreventingNexuses)
             {
-                lock (logicalUnit.PreventingNexuses)
+                if (logicalUnit.PreventingNexuses.Count > 0)
                 {
-                    if (logicalUnit.PreventingNexuses.Count > 0)
-                    {
-                        return ValueTask.FromResult(ScsiCommandResult.CheckCondition(
-                            SenseData.IllegalRequest(AdditionalSenseCode.MediumRemovalPrevented)));
-                    }
+                    return ValueTask.FromResult(ScsiCommandResult.CheckCondition(
+                        SenseData.IllegalRequest(AdditionalSenseCode.MediumRemovalPrevented)));
                 }
             }
 

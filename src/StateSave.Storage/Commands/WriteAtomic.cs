@@ -32,14 +32,16 @@ internal static class WriteAtomic
             return CommandResults.InvalidFieldInCdb(10);
         }
 
-        if (blocks > logicalUnit.Options.MaximumAtomicTransferLength)
-        {
-            return CommandResults.InvalidFieldInCdb(12);
-        }
-
+        // The capacity is checked before the atomic length limit: a range past the end is LBA OUT OF RANGE
+        // whatever its length.
         if (!logicalUnit.IsInRange(lba, blocks))
         {
             return CommandResults.LogicalBlockAddressOutOfRange;
+        }
+
+        if (blocks > logicalUnit.Options.MaximumAtomicTransferLength)
+        {
+            return CommandResults.InvalidFieldInCdb(12);
         }
 
         if (blocks == 0)

@@ -204,6 +204,14 @@ public sealed class ScsiTargetDevice : IScsiDeviceServer
             luns.Add(LogicalUnitNumber.ReportLunsWellKnown);
         }
 
+        foreach (ILogicalUnit logicalUnit in _units.Values)
+        {
+            if (logicalUnit is BlockLogicalUnit block)
+            {
+                block.OnReportLuns(command.Nexus);
+            }
+        }
+
         byte[] data = ReportLunsData.Build(luns);
         int length = (int)Math.Min((uint)data.Length, allocationLength);
         await command.SendDataInAsync(data.AsMemory(0, length), command.Aborted).ConfigureAwait(false);
@@ -247,7 +255,9 @@ public sealed class ScsiTargetDevice : IScsiDeviceServer
         switch ((ScsiOpcode)cdb[0])
         {
             case ScsiOpcode.Inquiry when cdb.Length >= 6:
-                await SendAsync(command, ShortInquiry(0x7f), BinaryPrimitives.ReadUInt16BigEndian(cdb[3..])).ConfigureAwait(false);
+                // Standard data, or for EVPD an empty page, both with PERIPHERAL QUALIFIER 011b.
+                byte[] inquiry = (cdb[1] & 0x01) != 0 ? [0x7f, cdb[2], 0, 0] : ShortInquiry(0x7f);
+                await SendAsync(command, inquiry, BinaryPrimitives.ReadUInt16BigEndian(cdb[3..])).ConfigureAwait(false);
                 return ScsiCommandResult.Good;
             case ScsiOpcode.RequestSense when cdb.Length >= 6:
                 await SendSenseAsync(command, notSupported, cdb).ConfigureAwait(false);

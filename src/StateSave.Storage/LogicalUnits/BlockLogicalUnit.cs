@@ -285,6 +285,9 @@ public sealed partial class BlockLogicalUnit : ILogicalUnit
     /// <summary>REQUEST SENSE reports a pending unit attention as its parameter data and clears it (SAM-5 §5.14).</summary>
     internal bool TryTakeUnitAttention(ITNexus nexus, out AdditionalSenseCode code) => _unitAttentions.TryTake(nexus, out code);
 
+    /// <summary>REPORT LUNS from <paramref name="nexus"/> clears its REPORTED LUNS DATA HAS CHANGED condition (SPC-5 §6.33).</summary>
+    internal void OnReportLuns(ITNexus nexus) => _unitAttentions.Clear(nexus, AdditionalSenseCode.ReportedLunsDataHasChanged);
+
     /// <summary>Establishes MODE PARAMETERS CHANGED for every nexus but the one that changed them (SPC-5 §6.11).</summary>
     internal void OnModeParametersChanged(ITNexus changedBy) =>
         _unitAttentions.EstablishForOthers(changedBy, AdditionalSenseCode.ModeParametersChanged);

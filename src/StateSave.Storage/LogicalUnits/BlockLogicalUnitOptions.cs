@@ -38,8 +38,12 @@ public sealed class BlockLogicalUnitOptions
     /// <summary>Removable medium (RMB): START STOP UNIT LOEJ and PREVENT ALLOW MEDIUM REMOVAL take effect.</summary>
     public bool Removable { get; init; }
 
-    /// <summary>MAXIMUM TRANSFER LENGTH in logical blocks (Block Limits VPD page); longer transfers are INVALID FIELD IN CDB.</summary>
-    public uint MaximumTransferLength { get; init; } = 16384;
+    /// <summary>
+    /// MAXIMUM TRANSFER LENGTH in logical blocks (Block Limits VPD page); longer transfers are INVALID FIELD IN
+    /// CDB. Transfers stream through bounded buffers, so a large limit costs no memory; 65 536 blocks keeps a
+    /// 4096-byte-block transfer within a 32-bit expected data transfer length.
+    /// </summary>
+    public uint MaximumTransferLength { get; init; } = 65536;
 
     /// <summary>OPTIMAL TRANSFER LENGTH in logical blocks.</summary>
     public uint OptimalTransferLength { get; init; } = 2048;
@@ -58,6 +62,12 @@ public sealed class BlockLogicalUnitOptions
 
     /// <summary>MAXIMUM ATOMIC TRANSFER LENGTH in logical blocks (WRITE ATOMIC(16)); 0 disables WRITE ATOMIC.</summary>
     public uint MaximumAtomicTransferLength { get; init; } = 256;
+
+    /// <summary>
+    /// LOGICAL BLOCKS PER PHYSICAL BLOCK EXPONENT (READ CAPACITY (16)): 0 = one logical block per physical
+    /// block; 3 = 512-byte logical blocks on 4096-byte physical blocks. Also sets the OPTIMAL UNMAP GRANULARITY.
+    /// </summary>
+    public byte LogicalBlocksPerPhysicalBlockExponent { get; init; }
 
     /// <summary>MEDIUM ROTATION RATE of the Block Device Characteristics VPD page: 1 = non-rotating (solid state).</summary>
     public ushort MediumRotationRate { get; init; } = 1;

@@ -72,6 +72,28 @@ public sealed class UnitAttentionQueue : IUnitAttentionSink
         }
     }
 
+    /// <summary>Clears one pending condition of <paramref name="nexus"/> (e.g. REPORT LUNS clears REPORTED LUNS DATA HAS CHANGED).</summary>
+    public void Clear(ITNexus nexus, AdditionalSenseCode additionalSenseCode)
+    {
+        if (!_queues.TryGetValue(nexus, out Queue<AdditionalSenseCode>? queue))
+        {
+            return;
+        }
+
+        lock (queue)
+        {
+            if (queue.Contains(additionalSenseCode))
+            {
+                AdditionalSenseCode[] rest = [.. queue.Where(code => code != additionalSenseCode)];
+                queue.Clear();
+                foreach (AdditionalSenseCode code in rest)
+                {
+                    queue.Enqueue(code);
+                }
+            }
+        }
+    }
+
     /// <summary>Takes the oldest pending condition of <paramref name="nexus"/> (registering a new nexus first).</summary>
     public bool TryTake(ITNexus nexus, out AdditionalSenseCode additionalSenseCode)
     {

@@ -52,7 +52,7 @@ public sealed class InquiryAndReportTests
         Assert.Multiple(() =>
         {
             Assert.That(limits.DataIn[..6], Is.EqualTo(new byte[] { 0, 0xb0, 0, 0x3c, 0x01, 0xff }));
-            Assert.That(BinaryPrimitives.ReadUInt32BigEndian(limits.DataIn.AsSpan(8)), Is.EqualTo(16384));
+            Assert.That(BinaryPrimitives.ReadUInt32BigEndian(limits.DataIn.AsSpan(8)), Is.EqualTo(65536));
             Assert.That(BinaryPrimitives.ReadUInt32BigEndian(limits.DataIn.AsSpan(20)), Is.EqualTo(1u << 20));
             Assert.That(provisioning.DataIn, Is.EqualTo(new byte[] { 0, 0xb2, 0, 4, 0, 0xe4, 0x02, 0 }));
         });

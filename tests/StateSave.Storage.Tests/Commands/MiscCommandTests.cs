@@ -83,6 +83,9 @@ public sealed class MiscCommandTests
         await unit.Run([0x1e, 0, 0, 0, 0x00, 0]);
         var (ejected, _) = await unit.Run([0x1b, 0, 0, 0, 0x02, 0]);
         var (noMedium, _) = await unit.Run([0x00, 0, 0, 0, 0, 0]);
+        await unit.Run([0x1e, 0, 0, 0, 0x01, 0]);
+        var (loadRefused, _) = await unit.Run([0x1b, 0, 0, 0, 0x03, 0]);
+        await unit.Run([0x1e, 0, 0, 0, 0x00, 0]);
         await unit.Run([0x1b, 0, 0, 0, 0x03, 0]);
         var (loaded, _) = await unit.Run([0x00, 0, 0, 0, 0, 0]);
         Assert.Multiple(() =>
@@ -90,6 +93,7 @@ public sealed class MiscCommandTests
             Assert.That(TestUnit.Encode(refused.Sense), Is.EqualTo(TestUnit.Fixed(0x05, 0x53, 0x02)));
             Assert.That(ejected.Status, Is.EqualTo(ScsiStatus.Good));
             Assert.That(TestUnit.Encode(noMedium.Sense), Is.EqualTo(TestUnit.Fixed(0x02, 0x3a, 0x02)));
+            Assert.That(TestUnit.Encode(loadRefused.Sense), Is.EqualTo(TestUnit.Fixed(0x05, 0x53, 0x02)));
             Assert.That(loaded.Status, Is.EqualTo(ScsiStatus.Good));
         });
     }

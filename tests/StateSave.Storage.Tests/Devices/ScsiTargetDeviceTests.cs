@@ -116,4 +116,30 @@ public sealed class ScsiTargetDeviceTests
             return ScsiCommandResult.Good;
         }
     }
+
+    [Test]
+    public async Task Absent_lun_request_sense_returns_LOGICAL_UNIT_NOT_SUPPORTED_as_data_and_evpd_gets_an_empty_page()
+    {
+        ScsiTargetDevice device = Device(0);
+        var (sense, senseData) = await Run(device, [0x03, 0, 0, 0, 255, 0], 9);
+        var (evpd, page) = await Run(device, [0x12, 0x01, 0x80, 0, 255, 0], 9);
+        Assert.Multiple(() =>
+        {
+            Assert.That(sense.Status, Is.EqualTo(ScsiStatus.Good));
+            Assert.That(senseData.DataIn, Is.EqualTo(TestUnit.Fixed(0x05, 0x25, 0x00)));
+            Assert.That(evpd.Status, Is.EqualTo(ScsiStatus.Good));
+            Assert.That(page.DataIn, Is.EqualTo(new byte[] { 0x7f, 0x80, 0, 0 }));
+        });
+    }
+
+    [Test]
+    public async Task Report_luns_clears_REPORTED_LUNS_DATA_HAS_CHANGED()
+    {
+        ScsiTargetDevice device = Device(0);
+        await Run(device, [0x00, 0, 0, 0, 0, 0], 0);
+        device.AddLogicalUnit(LogicalUnitNumber.FromSingleLevel(1), new BlockLogicalUnit(new BlockLogicalUnitOptions { Store = new MemoryBlockStore(8) }));
+        await Run(device, [0xa0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0], 0);
+        var (result, _) = await Run(device, [0x00, 0, 0, 0, 0, 0], 0);
+        Assert.That(result.Status, Is.EqualTo(ScsiStatus.Good));
+    }
 }

@@ -222,4 +222,23 @@ public sealed class ProvisioningAndAtomicTests
         Assert.That(erase.Status, Is.EqualTo(ScsiStatus.Good));
         Assert.That(status.DataIn, Is.EqualTo(new byte[] { 0, 0, 0, 20, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x04, 0x00, 1, 0, 0, 0 }));
     }
+
+    [Test]
+    public async Task Fully_provisioned_unit_has_no_unmap_nor_erase_and_reports_no_erase_requirements()
+    {
+        var unit = new TestUnit(store => new BlockLogicalUnitOptions { Store = store, ThinProvisioning = false });
+        var (unmap, _) = await unit.Run([0x42, 0, 0, 0, 0, 0, 0, 0, 24, 0], UnmapList(0, 1));
+        var (erase, _) = await unit.Run([0x48, 0x02, 0, 0, 0, 0, 0, 0, 0, 0]);
+        var (writeSameUnmap, _) = await unit.Run([0x41, 0x08, 0, 0, 0, 0, 0, 0, 1, 0], new byte[512]);
+        var (_, characteristics) = await unit.Run([0x12, 0x01, 0xb1, 0, 255, 0]);
+        var (_, provisioning) = await unit.Run([0x12, 0x01, 0xb2, 0, 255, 0]);
+        Assert.Multiple(() =>
+        {
+            Assert.That(TestUnit.Encode(unmap.Sense), Is.EqualTo(TestUnit.Fixed(0x05, 0x20, 0x00, 0xc0, 0x00, 0x00)));
+            Assert.That(TestUnit.Encode(erase.Sense), Is.EqualTo(TestUnit.Fixed(0x05, 0x24, 0x00, 0xcc, 0x00, 0x01)));
+            Assert.That(TestUnit.Encode(writeSameUnmap.Sense), Is.EqualTo(TestUnit.Fixed(0x05, 0x24, 0x00, 0xcb, 0x00, 0x01)));
+            Assert.That(characteristics.DataIn[7], Is.Zero, "WABEREQ and WACEREQ");
+            Assert.That(provisioning.DataIn, Is.EqualTo(new byte[] { 0, 0xb2, 0, 4, 0, 0, 0, 0 }));
+        });
+    }
 }
