@@ -32,21 +32,11 @@ public sealed class CommandContext
         return length == 0 ? ValueTask.CompletedTask : Command.SendDataInAsync(data[..length], CancellationToken);
     }
 
-    /// <summary>Fills <paramref name="destination"/> with Data-Out; returns fewer bytes only when the initiator sent no more.</summary>
-    public async ValueTask<int> ReceiveDataOutAsync(Memory<byte> destination)
-    {
-        int total = 0;
-        while (total < destination.Length)
-        {
-            int received = await Command.ReceiveDataOutAsync(destination[total..], CancellationToken).ConfigureAwait(false);
-            if (received <= 0)
-            {
-                break;
-            }
-
-            total += received;
-        }
-
-        return total;
-    }
+    /// <summary>
+    /// Fills <paramref name="destination"/> with Data-Out; returns fewer bytes only when the initiator sent no more.
+    /// One call: the transport fills the whole destination unless the expected data transfer length runs out, and
+    /// asking again would count the shortfall twice in the residual overflow.
+    /// </summary>
+    public ValueTask<int> ReceiveDataOutAsync(Memory<byte> destination) =>
+        destination.IsEmpty ? ValueTask.FromResult(0) : Command.ReceiveDataOutAsync(destination, CancellationToken);
 }

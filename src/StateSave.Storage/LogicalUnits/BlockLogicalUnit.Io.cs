@@ -74,6 +74,16 @@ public sealed partial class BlockLogicalUnit
 
                 if (wholeBlocks < blocks)
                 {
+                    // The initiator sent less than the CDB announced: the rest is asked for anyway (it returns at
+                    // once with nothing) so the transport reports the whole shortfall as the residual overflow.
+                    ulong remaining = blockCount - (ulong)blocks;
+                    while (remaining > 0)
+                    {
+                        int more = (int)Math.Min((ulong)chunkBlocks, remaining);
+                        await context.ReceiveDataOutAsync(buffer.AsMemory(0, more * BlockLength)).ConfigureAwait(false);
+                        remaining -= (ulong)more;
+                    }
+
                     break;
                 }
 

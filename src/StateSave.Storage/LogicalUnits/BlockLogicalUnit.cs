@@ -37,6 +37,7 @@ public sealed partial class BlockLogicalUnit : ILogicalUnit
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         ModeParameters = new ModeParameters(options.WriteCacheEnabled);
         BlockCommandSet.RegisterAll(Commands, options);
+        RegisterServices();
     }
 
     public BlockLogicalUnitOptions Options { get; }
@@ -163,6 +164,11 @@ public sealed partial class BlockLogicalUnit : ILogicalUnit
             if (VendorCommands.TryGet(opcode, out IVendorCommandHandler handler)
                 || (targetVendorCommands is not null && targetVendorCommands.TryGet(opcode, out handler)))
             {
+                if (CheckServices(nexus, command.Cdb.Span) is { } vendorRefused)
+                {
+                    return vendorRefused;
+                }
+
                 if (Options.ReservationPolicy.IsConflict(nexus, command.Cdb.Span))
                 {
                     return ScsiCommandResult.ReservationConflict;
@@ -191,6 +197,11 @@ public sealed partial class BlockLogicalUnit : ILogicalUnit
         if (CheckCdb(command.Cdb.Span, definition) is { } cdbError)
         {
             return cdbError;
+        }
+
+        if (CheckServices(nexus, command.Cdb.Span) is { } refused)
+        {
+            return refused;
         }
 
         if (Options.ReservationPolicy.IsConflict(nexus, command.Cdb.Span))
@@ -278,11 +289,16 @@ public sealed partial class BlockLogicalUnit : ILogicalUnit
     internal void OnModeParametersChanged(ITNexus changedBy) =>
         _unitAttentions.EstablishForOthers(changedBy, AdditionalSenseCode.ModeParametersChanged);
 
-    public void OnNexusEstablished(ITNexus nexus) => _unitAttentions.Register(nexus);
+    public void OnNexusEstablished(ITNexus nexus)
+    {
+        _unitAttentions.Register(nexus);
+        OnServicesNexusEstablished(nexus);
+    }
 
     public void OnNexusLost(ITNexus nexus)
     {
         _unitAttentions.OnNexusLost(nexus);
+        OnServicesNexusLost(nexus);
         lock (PreventingNexuses)
         {
             PreventingNexuses.Remove(nexus);
@@ -322,6 +338,7 @@ public sealed partial class BlockLogicalUnit : ILogicalUnit
 
     private void ClearResettableState()
     {
+        OnServicesReset();
         // A reset releases PREVENT ALLOW MEDIUM REMOVAL (SBC-4 §5.14) and makes the unit ready again.
         lock (PreventingNexuses)
         {

@@ -76,4 +76,10 @@ public sealed class BlockLogicalUnitOptions
 
     /// <summary>The reservation check run before each command.</summary>
     public IReservationPolicy ReservationPolicy { get; init; } = NoReservationPolicy.Instance;
+
+    /// <summary>Where persistent reservations with APTPL are kept across restarts; null keeps them in memory.</summary>
+    public Reservations.IReservationStore? ReservationStore { get; init; }
+
+    /// <summary>What an error history snapshot (READ BUFFER mode 1Ch) contains; null for the built-in log.</summary>
+    public Buffers.IErrorHistorySource? ErrorHistorySource { get; init; }
 }

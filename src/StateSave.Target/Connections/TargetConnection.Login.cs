@@ -110,7 +110,14 @@ internal sealed partial class TargetConnection
         bool transit = request.Transit && engine.AllOffersAnswered;
         if (transit && state.Stage == LoginStage.SecurityNegotiation && state.Chap is { IsAuthenticated: false })
         {
-            throw new LoginRejectedException(LoginStatus.AuthenticationFailure, "the initiator left security negotiation without authenticating");
+            // With AuthMethod=CHAP agreed the exchange goes on (T=0, RFC 7143 §6.2: the target may refuse a transit);
+            // an initiator that cannot do CHAP cannot leave the security stage.
+            if (!string.Equals(engine.GetNegotiatedParameters().AuthMethod, "CHAP", StringComparison.Ordinal))
+            {
+                throw new LoginRejectedException(LoginStatus.AuthenticationFailure, "the initiator left security negotiation without authenticating");
+            }
+
+            transit = false;
         }
 
         if (!transit || request.NextStage != LoginStage.FullFeaturePhase)

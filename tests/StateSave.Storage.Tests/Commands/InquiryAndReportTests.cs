@@ -89,7 +89,7 @@ public sealed class InquiryAndReportTests
         var (read10, one) = await unit.Run([0xa3, 0x0c, 0x01, 0x28, 0, 0, 0, 0, 1, 0, 0, 0]);
         var (withServiceAction, _) = await unit.Run([0xa3, 0x0c, 0x01, 0x9e, 0, 0x10, 0, 0, 1, 0, 0, 0]);
         var (_, capacity) = await unit.Run([0xa3, 0x0c, 0x82, 0x9e, 0, 0x10, 0, 0, 1, 0, 0, 0]);
-        var (_, unsupported) = await unit.Run([0xa3, 0x0c, 0x01, 0x5e, 0, 0, 0, 0, 1, 0, 0, 0]);
+        var (_, unsupported) = await unit.Run([0xa3, 0x0c, 0x01, 0x1c, 0, 0, 0, 0, 1, 0, 0, 0]); // RECEIVE DIAGNOSTIC RESULTS
         Assert.Multiple(() =>
         {
             Assert.That(read10.Status, Is.EqualTo(ScsiStatus.Good));

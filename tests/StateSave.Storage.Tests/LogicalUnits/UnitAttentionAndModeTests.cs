@@ -157,10 +157,10 @@ public sealed class UnitAttentionAndModeTests
     }
 
     [Test]
-    public async Task Unknown_opcode_is_INVALID_COMMAND_OPERATION_CODE_and_persistent_reserve_is_not_there_yet()
+    public async Task Unknown_opcode_is_INVALID_COMMAND_OPERATION_CODE()
     {
         var unit = new TestUnit();
-        var (unknown, _) = await unit.Run([0x5e, 0, 0, 0, 0, 0, 0, 0, 8, 0]);
+        var (unknown, _) = await unit.Run([0x1c, 0, 0, 0, 8, 0]); // RECEIVE DIAGNOSTIC RESULTS
         var (vendor, _) = await unit.Run([0xc5, 0, 0, 0, 0, 0]);
         Assert.That(TestUnit.Encode(unknown.Sense), Is.EqualTo(TestUnit.Fixed(0x05, 0x20, 0x00, 0xc0, 0x00, 0x00)));
         Assert.That(TestUnit.Encode(vendor.Sense), Is.EqualTo(TestUnit.Fixed(0x05, 0x20, 0x00, 0xc0, 0x00, 0x00)));

@@ -102,10 +102,12 @@ public sealed class ChapLoginTests
 
     private static async Task<(byte Id, byte[] Challenge)> StartChapAsync(TestInitiator initiator)
     {
-        (LoginResponsePdu first, _) = await SendSecurityWithPairsAsync(initiator, transit: false,
+        // libiscsi asks to transit in its first PDU; with CHAP agreed the target holds it in the stage (T=0).
+        (LoginResponsePdu first, IReadOnlyList<TextKeyValue> agreed) = await SendSecurityWithPairsAsync(initiator, transit: true,
             new("InitiatorName", TestInitiator.InitiatorName), new("TargetName", InMemoryTarget.TargetName), new("SessionType", "Normal"),
             new("AuthMethod", "CHAP,None"));
-        Assert.That(first.Status, Is.EqualTo(LoginStatus.Success));
+        Assert.That((first.Status, first.Transit), Is.EqualTo((LoginStatus.Success, false)));
+        Assert.That(agreed, Does.Contain(new TextKeyValue("AuthMethod", "CHAP")));
         (_, IReadOnlyList<TextKeyValue> pairs) = await SendSecurityWithPairsAsync(initiator, transit: false, new TextKeyValue("CHAP_A", "7,5"));
         Assert.That(pairs, Does.Contain(new TextKeyValue("CHAP_A", "5")));
         byte id = byte.Parse(pairs.Single(p => p.Key == "CHAP_I").Value, CultureInfo.InvariantCulture);

@@ -1,0 +1,72 @@
+using StateSave.Scsi;
+using StateSave.Scsi.Server;
+using StateSave.Storage.Buffers;
+using StateSave.Storage.Commands;
+using StateSave.Storage.PortGroups;
+using StateSave.Storage.Reservations;
+
+namespace StateSave.Storage.LogicalUnits;
+
+/// <summary>
+/// The logical unit's SPC services beside the block command set: reservations (SPC-2 and persistent),
+/// READ/WRITE BUFFER with the error history, and the ALUA target port groups, registered in the dispatch
+/// table and told about resets and I_T nexus events.
+/// </summary>
+public sealed partial class BlockLogicalUnit
+{
+    /// <summary>RESERVE/RELEASE and PERSISTENT RESERVE IN/OUT state (SPC-5 §5.13).</summary>
+    public ReservationManager Reservations { get; private set; } = null!;
+
+    /// <summary>READ BUFFER / WRITE BUFFER data, echo and error history buffers (SPC-5 §6.18, §6.48).</summary>
+    public DataBuffers Buffers { get; private set; } = null!;
+
+    /// <summary>The error history behind READ BUFFER mode 1Ch (SPC-5 §5.7); the storage controller's state save plugs in here.</summary>
+    public ErrorHistory ErrorHistory { get; private set; } = null!;
+
+    /// <summary>Asymmetric access states of the target port groups (SPC-5 §5.16).</summary>
+    public TargetPortGroups PortGroups { get; private set; } = null!;
+
+    private void RegisterServices()
+    {
+        Reservations = new ReservationManager(_unitAttentions, Options.ReservationStore);
+        ErrorHistory = new ErrorHistory(source: Options.ErrorHistorySource);
+        Buffers = new DataBuffers(errorHistory: ErrorHistory);
+        PortGroups = new TargetPortGroups(unitAttentions: _unitAttentions);
+        PortGroups.AddGroup(1, AsymmetricAccessState.ActiveOptimized, [1, 2], preferred: true);
+
+        Register(ScsiOpcode.PersistentReserveIn, null, [0x5e, 0x1f, 0, 0, 0, 0, 0, 0xff, 0xff, 0x07], c => c.LogicalUnit.Reservations.PersistentReserveInAsync(c.Command));
+        Register(ScsiOpcode.PersistentReserveOut, null, [0x5f, 0x1f, 0xff, 0, 0, 0xff, 0xff, 0xff, 0xff, 0x07], c => c.LogicalUnit.Reservations.PersistentReserveOutAsync(c.Command));
+        Register(ScsiOpcode.Reserve6, null, [0x16, 0, 0, 0, 0, 0x07], c => c.LogicalUnit.Reservations.ReserveAsync(c.Command));
+        Register(ScsiOpcode.Release6, null, [0x17, 0, 0, 0, 0, 0x07], c => c.LogicalUnit.Reservations.ReleaseAsync(c.Command));
+        Register(ScsiOpcode.Reserve10, null, [0x56, 0x12, 0xff, 0, 0, 0, 0, 0xff, 0xff, 0x07], c => c.LogicalUnit.Reservations.ReserveAsync(c.Command));
+        Register(ScsiOpcode.Release10, null, [0x57, 0x12, 0xff, 0, 0, 0, 0, 0xff, 0xff, 0x07], c => c.LogicalUnit.Reservations.ReleaseAsync(c.Command));
+        Register(ScsiOpcode.ReadBuffer10, null, [0x3c, 0x1f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x07], c => c.LogicalUnit.Buffers.ReadBufferAsync(c.Command));
+        Register(ScsiOpcode.ReadBuffer16, null, [0x9b, 0x1f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x07], c => c.LogicalUnit.Buffers.ReadBufferAsync(c.Command));
+        Register(ScsiOpcode.WriteBuffer, null, [0x3b, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x07], c => c.LogicalUnit.Buffers.WriteBufferAsync(c.Command));
+        Register(ScsiOpcode.MaintenanceIn, (ushort)MaintenanceInServiceAction.ReportTargetPortGroups, [0xa3, 0xff, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 0, 0x07],
+            c => c.LogicalUnit.PortGroups.ReportTargetPortGroupsAsync(c.Command), CommandFlags.AllowedDuringSanitize);
+        Register(ScsiOpcode.MaintenanceOut, (ushort)MaintenanceOutServiceAction.SetTargetPortGroups, [0xa4, 0x1f, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 0, 0x07],
+            c => c.LogicalUnit.PortGroups.SetTargetPortGroupsAsync(c.Command));
+    }
+
+    private void Register(ScsiOpcode opcode, ushort? serviceAction, byte[] usage, ScsiCommandHandler handler, CommandFlags flags = CommandFlags.None) =>
+        Commands.Register(new CommandDefinition(opcode, serviceAction, usage, handler, flags));
+
+    /// <summary>Reservation and port group checks before a command runs (SPC-5 §5.13 tables, §5.16 access states).</summary>
+    private ScsiCommandResult? CheckServices(ITNexus nexus, ReadOnlySpan<byte> cdb) =>
+        Reservations.CheckConflict(nexus, cdb) ?? PortGroups.CheckAccess(nexus, cdb);
+
+    private void OnServicesNexusEstablished(ITNexus nexus) => Reservations.OnNexusEstablished(nexus);
+
+    private void OnServicesNexusLost(ITNexus nexus)
+    {
+        Reservations.OnNexusLost(nexus);
+        Buffers.OnNexusLost(nexus);
+    }
+
+    private void OnServicesReset()
+    {
+        Reservations.OnLogicalUnitReset();
+        Buffers.OnLogicalUnitReset();
+    }
+}
