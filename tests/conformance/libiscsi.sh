@@ -118,6 +118,10 @@ run_suite() {
     echo "attributing skips ($run): verbose run" >&2
     (cd "$dir" && timeout "$timeout_seconds" "$tool" -v "${args[@]}" "$@" 2>&1 | head -c "$log_cap" > verbose.txt) || true
     awk -v mode=verbose -f "$here/cunit.awk" "$dir/verbose.txt" > "$dir/skips.tsv"
+    if ! grep -q '^Run Summary' "$dir/verbose.txt"; then
+      printf '0\t(run).(skips)\tfailed\tthe verbose run that names skipped tests did not finish: %s\n' \
+        "$(grep -m1 -iE 'fail|error' "$dir/verbose.txt" | cut -c1-200)" >> "$dir/xml.tsv"
+    fi
   fi
   # A test counts as skipped when it passed in the XML run and printed "[SKIPPED]" in the verbose run.
   awk -F'\t' -v OFS='\t' -v run="$run" -v skips="$dir/skips.tsv" '

@@ -44,6 +44,12 @@ public sealed class IscsiTestCu(string executable, IReadOnlyDictionary<string, s
             {
                 (_, string verbose, _) = await RunProcessAsync(directory, ["-v", .. arguments], cancellationToken);
                 IReadOnlyDictionary<(int, string), string> skips = CunitVerboseLog.Skips(verbose);
+                if (!verbose.Contains("\nRun Summary", StringComparison.Ordinal))
+                {
+                    // Skipped tests would otherwise count as passed.
+                    outcomes.Add(new CunitOutcome(0, "(run).(skips)", CunitStatus.Failed, "the verbose run that names skipped tests did not finish: " + Tail(verbose)));
+                }
+
                 outcomes = [.. outcomes.Select(o => o.Status == CunitStatus.Passed && skips.TryGetValue((o.SuiteIndex, o.Name), out string? why)
                     ? o with { Status = CunitStatus.Skipped, Detail = why }
                     : o)];

@@ -17,6 +17,9 @@ namespace StateSave.Target.Tests.Conformance;
 [NonParallelizable]
 public class LibiscsiConformanceTests
 {
+    /// <summary>Set to 0 to run without CHAP (to tell a CHAP problem from the rest); the default logs in with mutual CHAP.</summary>
+    public const string NoChapVariable = "STATESAVE_CONFORMANCE_CHAP";
+
     private static readonly TimeSpan RunTimeout = TimeSpan.FromMinutes(30);
 
     [Test]
@@ -38,18 +41,27 @@ public class LibiscsiConformanceTests
         ];
         TargetConfiguration target = configuration.Targets[0];
         ChapConfiguration chap = target.Chap ?? throw new InvalidOperationException("target.json: the conformance target uses CHAP.");
+        bool useChap = Environment.GetEnvironmentVariable(NoChapVariable) != "0";
+        if (!useChap)
+        {
+            target.Chap = null;
+        }
+
         IReadOnlyDictionary<(string Run, string Name), string> explained = SkipList.Parse(await File.ReadAllTextAsync(Path.Combine(conformance, "skips.txt"), cancellationToken));
 
         await using var host = new TargetServerHost(configuration);
         await host.StartAsync(cancellationToken);
         IPEndPoint path1 = host.Portals.Single(p => p.PortalGroupTag == 1).EndPoint;
         IPEndPoint path2 = host.Portals.Single(p => p.PortalGroupTag == 2).EndPoint;
-        string Url(IPEndPoint portal, int lun) => $"iscsi://{chap.Username}%{chap.Secret}@{portal}/{target.Name}/{lun}";
-        var suite = new IscsiTestCu(tool!, new Dictionary<string, string>
-        {
-            ["LIBISCSI_CHAP_TARGET_USERNAME"] = chap.MutualUsername!,
-            ["LIBISCSI_CHAP_TARGET_PASSWORD"] = chap.MutualSecret!,
-        }, RunTimeout);
+        string credentials = useChap ? $"{chap.Username}%{chap.Secret}@" : string.Empty;
+        string Url(IPEndPoint portal, int lun) => $"iscsi://{credentials}{portal}/{target.Name}/{lun}";
+        var suite = new IscsiTestCu(tool!, useChap
+            ? new Dictionary<string, string>
+            {
+                ["LIBISCSI_CHAP_TARGET_USERNAME"] = chap.MutualUsername!,
+                ["LIBISCSI_CHAP_TARGET_PASSWORD"] = chap.MutualSecret!,
+            }
+            : new Dictionary<string, string>(), RunTimeout);
 
         var outcomes = new List<(string Run, CunitOutcome Outcome)>();
         outcomes.AddRange((await suite.RunAsync(null, [Url(path1, 0), Url(path2, 0)], cancellationToken)).Select(o => ("main", o)));
