@@ -54,10 +54,12 @@ internal sealed partial class TargetConnection
 
         if (request.Function == TaskManagementFunction.TargetColdReset && response == TaskManagementResponse.FunctionComplete)
         {
-            // RFC 7143 §11.5.1: after a cold reset the target drops all its connections.
+            // RFC 7143 §11.5.1: after a cold reset the target drops all its connections. The response queued above
+            // must reach the initiator first: an abortive close could discard it and the initiator would see a reset
+            // instead of the function's completion.
             foreach (TargetSession other in _server.SessionsOf(session.Target!))
             {
-                other.Connection?.Close("target cold reset");
+                other.Connection?.Close("target cold reset", drainOutput: true);
             }
         }
     }

@@ -97,7 +97,11 @@ internal sealed partial class TargetConnection : IAsyncDisposable
     }
 
     /// <summary>Closes the connection from the target side (logout done, session reinstated, ping timeout, shutdown).</summary>
-    public void Close(string reason)
+    /// <param name="reason">Why, for the log.</param>
+    /// <param name="drainOutput">
+    /// True to send what is already queued (a TMF response) before the TCP FIN; false to reset the connection at once.
+    /// </param>
+    public void Close(string reason, bool drainOutput = false)
     {
         _endReason = reason;
         try
@@ -108,7 +112,12 @@ internal sealed partial class TargetConnection : IAsyncDisposable
         {
         }
 
-        _transport.Abort(reason);
+        if (!drainOutput)
+        {
+            _transport.Abort(reason);
+        }
+
+        // Otherwise the read loop ends on the cancellation and the teardown disposes the transport gracefully.
     }
 
     /// <summary>
