@@ -33,6 +33,8 @@ internal static class DeviceServerFactory
                     ThinProvisioning = lun.ThinProvisioning,
                     WriteProtected = lun.ReadOnly,
                     Removable = lun.Removable,
+                    MaximumWriteSameLength = lun.MaximumWriteSameLength ?? BlockLogicalUnitOptions.DefaultMaximumWriteSameLength,
+                    LogicalBlocksPerPhysicalBlockExponent = (byte)(lun.PhysicalBlockExponent ?? 0),
                     VendorIdentification = lun.Vendor ?? "STATESAV",
                     ProductIdentification = lun.Product ?? "VIRTUAL-DISK",
                     // Unique per target and LUN unless configured: VPD 80h/83h identify the LU across paths.

@@ -7,6 +7,7 @@
 #   STATESAVE_CONFORMANCE_URL           run against this already-running target instead of starting the server
 #   STATESAVE_CONFORMANCE_MPATH_URL     with the above: a second path to the same LU (MultipathIO tests)
 #   STATESAVE_CONFORMANCE_READONLY_URL  with the above: a write-protected LU for the "readonly" run (else not run)
+#   STATESAVE_CONFORMANCE_GEOMETRY_URL  with the above: a thin LU with 2 logical blocks per physical block (else not run)
 #   STATESAVE_CONFORMANCE_TESTS         iscsi-test-cu -t filter for the main run (default: every test family)
 #   STATESAVE_CONFORMANCE_TIMEOUT       seconds one iscsi-test-cu run may take (default 1800)
 #   STATESAVE_CONFORMANCE_KEEP=1        keep the work directory (XML, logs) and print where it is
@@ -23,6 +24,8 @@ mutual_user="statesave-target"
 mutual_secret="conformance-target-secret"
 
 timeout_seconds=${STATESAVE_CONFORMANCE_TIMEOUT:-1800}
+geometry_tests="ALL.WriteSame10.UnmapUnaligned,ALL.WriteSame10.InvalidDataOutSize,ALL.WriteSame16.UnmapUnaligned,\
+ALL.WriteSame16.InvalidDataOutSize,ALL.CompareAndWrite.InvalidDataOutSize"
 log_cap=$((64 * 1024 * 1024))
 tool=${ISCSI_TEST_CU:-$(command -v iscsi-test-cu || true)}
 if [ -z "$tool" ]; then
@@ -50,6 +53,7 @@ if [ -n "${STATESAVE_CONFORMANCE_URL:-}" ]; then
   main_url=$STATESAVE_CONFORMANCE_URL
   mpath_url=${STATESAVE_CONFORMANCE_MPATH_URL:-}
   readonly_url=${STATESAVE_CONFORMANCE_READONLY_URL:-}
+  geometry_url=${STATESAVE_CONFORMANCE_GEOMETRY_URL:-}
 else
   project="$root/src/StateSave.TargetServer/StateSave.TargetServer.csproj"
   echo "building the target server (Release)" >&2
@@ -81,18 +85,20 @@ else
   main_url="iscsi://$credentials$portal1/$target_name/0"
   mpath_url="iscsi://$credentials$portal2/$target_name/0"
   readonly_url="iscsi://$credentials$portal1/$target_name/1"
+  geometry_url="iscsi://$credentials$portal1/$target_name/2"
   # Mutual CHAP: libiscsi authenticates the target with these (iscsi_parse_full_url reads them).
   export LIBISCSI_CHAP_TARGET_USERNAME=$mutual_user LIBISCSI_CHAP_TARGET_PASSWORD=$mutual_secret
   echo "target server up: $portal1 (group 1), $portal2 (group 2)" >&2
 fi
 
-# run_suite <run name> <test filter or empty> <url> [<mpath url>]
+# run_suite <run name> <test filter or empty> <sanitize: yes|no> <url> [<mpath url>]
 # Writes $work/<run>/results.tsv: "<run>\t<suite#>\t<Suite.Test>\t<passed|failed|skipped>\t<detail>".
 run_suite() {
-  local run=$1 filter=$2 dir="$work/$1"
-  shift 2
+  local run=$1 filter=$2 sanitize=$3 dir="$work/$1"
+  shift 3
   mkdir -p "$dir"
-  local args=(-d --allow-sanitize)
+  local args=(-d)
+  [ "$sanitize" = yes ] && args+=(--allow-sanitize)
   [ -n "$filter" ] && args+=(-t "$filter")
   echo "running iscsi-test-cu ($run): ${args[*]} $*" >&2
   local status=0
@@ -133,11 +139,25 @@ run_suite() {
 
 main_mpath=()
 [ -n "$mpath_url" ] && main_mpath=("$mpath_url")
-run_suite main "${STATESAVE_CONFORMANCE_TESTS:-}" "$main_url" "${main_mpath[@]}"
+# The main run: every test family, both paths. SANITIZE runs on its own (below): with a second path,
+# Sanitize.Reservations leaves the second path's RESERVE(6) in place (the suite does not log that path out), and
+# Sanitize.Reset then meets RESERVATION CONFLICT from a correct target.
+run_suite main "${STATESAVE_CONFORMANCE_TESTS:-}" no "$main_url" "${main_mpath[@]}"
 results=("$work/main/results.tsv")
+if [ -z "${STATESAVE_CONFORMANCE_TESTS:-}" ]; then
+  # One path: the suite clones its second session for each test and logs it out, which releases the reservation.
+  run_suite sanitize ALL.Sanitize yes "$main_url"
+  results+=("$work/sanitize/results.tsv")
+fi
 if [ -n "$readonly_url" ]; then
-  run_suite readonly ALL.ReadOnly "$readonly_url"
+  run_suite readonly ALL.ReadOnly no "$readonly_url"
   results+=("$work/readonly/results.tsv")
+fi
+if [ -n "${geometry_url:-}" ]; then
+  # The tests that run only with 2 or more logical blocks per physical block (they skip on LUN 0, which keeps one:
+  # GetLBAStatus.UnmapSingle expects a first descriptor past the requested LBA when there are more).
+  run_suite geometry "$geometry_tests" no "$geometry_url"
+  results+=("$work/geometry/results.tsv")
 fi
 
 cat "${results[@]}" > "$work/results.tsv"
@@ -147,12 +167,14 @@ awk -F'\t' '
     if ($0 ~ /^[ \t]*(#|$)/) next
     n = split($0, f, /[ \t]+/)
     if (n < 3 || f[3] == "") { printf "skips.txt: \"%s\" has no reason\n", $0; bad++; next }
-    explained[f[1] SUBSEP f[2]] = 1; next
+    if (f[2] ~ /\.\*$/) { suites[f[1] SUBSEP substr(f[2], 1, length(f[2]) - 1)] = 1 } else { explained[f[1] SUBSEP f[2]] = 1 }
+    next
   }
   $4 == "failed"  { failed++; printf "FAILED   %s %s: %s\n", $1, $3, $5 }
   $4 == "passed"  { passed++ }
   $4 == "skipped" { skipped++
-                    if (!(($1 SUBSEP $3) in explained)) { unexplained++; printf "SKIPPED  %s %s: %s (not explained in skips.txt)\n", $1, $3, $5 } }
+                    suite = $3; sub(/\.[^.]*$/, ".", suite)
+                    if (!(($1 SUBSEP $3) in explained) && !(($1 SUBSEP suite) in suites)) { unexplained++; printf "SKIPPED  %s %s: %s (not explained in skips.txt)\n", $1, $3, $5 } }
   END {
     if (unexplained) printf "%d skip(s) not explained in tests/conformance/skips.txt\n", unexplained
     printf "%d passed, %d failed, %d skipped\n", passed, failed, skipped

@@ -25,8 +25,7 @@ internal static class DeviceIdentificationVpd
         var output = new List<byte>(256);
         BlockLogicalUnitOptions options = logicalUnit.Options;
 
-        byte[] naa = new byte[16];
-        BinaryPrimitives.WriteUInt128BigEndian(naa, options.NaaIdentifier ?? DeriveNaa(options));
+        byte[] naa = NaaDesignator(options);
         Add(output, CodeSetBinary, AssociationLogicalUnit, 0x3, naa, protocol: null);
 
         byte[] t10 = new byte[8 + options.UnitSerialNumber.Length];
@@ -45,6 +44,14 @@ internal static class DeviceIdentificationVpd
         Add(output, CodeSetUtf8, AssociationTargetPort, 0x8, NameString(nexus.TargetPortName), ProtocolIscsi);
         Add(output, CodeSetUtf8, AssociationTargetDevice, 0x8, NameString(nexus.TargetName), ProtocolIscsi);
         return [.. output];
+    }
+
+    /// <summary>The logical unit's NAA designator bytes (16, NAA 6h), as VPD page 83h and copy target descriptors carry them.</summary>
+    public static byte[] NaaDesignator(BlockLogicalUnitOptions options)
+    {
+        byte[] naa = new byte[16];
+        BinaryPrimitives.WriteUInt128BigEndian(naa, options.NaaIdentifier ?? DeriveNaa(options));
+        return naa;
     }
 
     /// <summary>NAA 6h (IEEE Registered Extended): NAA, IEEE COMPANY ID, then 100 bits from the serial number.</summary>

@@ -13,12 +13,13 @@ internal static class Inquiry
     public const byte UnitSerialNumber = 0x80;
     public const byte DeviceIdentification = 0x83;
     public const byte ExtendedInquiryData = 0x86;
+    public const byte ThirdPartyCopy = 0x8f;
     public const byte BlockLimits = 0xb0;
     public const byte BlockDeviceCharacteristics = 0xb1;
     public const byte LogicalBlockProvisioning = 0xb2;
 
     private static readonly byte[] PageCodes =
-        [SupportedVpdPages, UnitSerialNumber, DeviceIdentification, ExtendedInquiryData, BlockLimits, BlockDeviceCharacteristics, LogicalBlockProvisioning];
+        [SupportedVpdPages, UnitSerialNumber, DeviceIdentification, ExtendedInquiryData, ThirdPartyCopy, BlockLimits, BlockDeviceCharacteristics, LogicalBlockProvisioning];
 
     public static CommandDefinition Definition { get; } = new(ScsiOpcode.Inquiry, null, [0x12, 0x01, 0xff, 0xff, 0xff, 0x07], ExecuteAsync,
         CommandFlags.IgnoresUnitAttention | CommandFlags.AllowedDuringSanitize);
@@ -47,6 +48,7 @@ internal static class Inquiry
                 UnitSerialNumber => Page(UnitSerialNumber, Encoding.ASCII.GetBytes(logicalUnit.Options.UnitSerialNumber)),
                 DeviceIdentification => Page(DeviceIdentification, DeviceIdentificationVpd.Designators(logicalUnit, context.Nexus)),
                 ExtendedInquiryData => ExtendedInquiry(),
+                ThirdPartyCopy => Copy.CopyManager.EncodeThirdPartyCopyVpdPage(),
                 BlockLimits => BlockLimitsPage(logicalUnit.Options),
                 BlockDeviceCharacteristics => BlockDeviceCharacteristicsPage(logicalUnit.Options),
                 LogicalBlockProvisioning => LogicalBlockProvisioningPage(logicalUnit.Options),
@@ -122,7 +124,7 @@ internal static class Inquiry
     {
         byte[] payload = new byte[0x3c];
         Span<byte> p = payload;
-        p[0] = 0x01; // WSNZ: WRITE SAME with NUMBER OF LOGICAL BLOCKS 0 is not supported
+        // WSNZ = 0: WRITE SAME with NUMBER OF LOGICAL BLOCKS 0 writes through the last logical block.
         p[1] = options.MaximumCompareAndWriteLength;
         BinaryPrimitives.WriteUInt16BigEndian(p[2..], 1); // OPTIMAL TRANSFER LENGTH GRANULARITY
         BinaryPrimitives.WriteUInt32BigEndian(p[4..], options.MaximumTransferLength);

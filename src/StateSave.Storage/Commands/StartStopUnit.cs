@@ -4,7 +4,9 @@ using StateSave.Scsi.Server;
 namespace StateSave.Storage.Commands;
 
 /// <summary>
-/// START STOP UNIT (SBC-4 §5.25). START = 0 stops the unit (medium access NOT READY until started);
+/// START STOP UNIT (SBC-4 §5.25). START = 0 stops the unit (medium access NOT READY until started) when the
+/// logical unit models the stopped power condition (<see cref="LogicalUnits.BlockLogicalUnitOptions.StoppedPowerCondition"/>);
+/// otherwise it is acknowledged and the unit stays ready, as a shared array LU does.
 /// POWER CONDITION other than 0h (START_VALID) only changes power state, which is not modelled, so every
 /// such value (reserved ones too, as initiators expect) is accepted and START and LOEJ are ignored. LOEJ on a
 /// removable unit ejects (START = 0) or loads (START = 1) the medium; both are refused with MEDIUM REMOVAL
@@ -40,7 +42,11 @@ internal static class StartStopUnit
             logicalUnit.IsMediumEjected = !start;
         }
 
-        logicalUnit.IsStopped = !start;
+        if (logicalUnit.Options.StoppedPowerCondition)
+        {
+            logicalUnit.IsStopped = !start;
+        }
+
         return ValueTask.FromResult(ScsiCommandResult.Good);
     }
 }

@@ -6,9 +6,10 @@ namespace StateSave.Storage.Commands;
 
 /// <summary>
 /// WRITE SAME (10), (16) (SBC-4 §5.48, §5.49): one block of Data-Out (none with NDOB, meaning zeros)
-/// written to every block of the range. With UNMAP on a thin unit, a block of zeros deallocates instead
-/// (LBPRZ: deallocated blocks read as zeros). NUMBER OF LOGICAL BLOCKS 0 is refused (WSNZ = 1); ANCHOR
-/// is not supported. The Data-Out must be exactly one logical block.
+/// written to every block of the range. With UNMAP on a thin unit the range is deallocated instead
+/// (LBPRZ: deallocated blocks read as zeros). NUMBER OF LOGICAL BLOCKS 0 means from the LBA to the last logical
+/// block (WSNZ = 0), within MAXIMUM WRITE SAME LENGTH like any other count; ANCHOR is not supported. The Data-Out
+/// must be exactly one logical block.
 /// </summary>
 internal static class WriteSame
 {
@@ -43,17 +44,20 @@ internal static class WriteSame
             return CommandResults.InvalidFieldInCdb(1, 3);
         }
 
-        if (!logicalUnit.IsInRange(cdb.LogicalBlockAddress, 0))
+        if (!logicalUnit.IsInRange(cdb.LogicalBlockAddress, 0) || (cdb.BlockCount == 0 && cdb.LogicalBlockAddress == logicalUnit.BlockCount))
         {
             return CommandResults.LogicalBlockAddressOutOfRange;
         }
 
-        if (cdb.BlockCount == 0 || cdb.BlockCount > logicalUnit.Options.MaximumWriteSameLength)
+        // SBC-4 §5.48: NUMBER OF LOGICAL BLOCKS 0 writes through the last logical block (the Block Limits page says WSNZ = 0).
+        ulong count = cdb.BlockCount == 0 ? logicalUnit.BlockCount - cdb.LogicalBlockAddress : cdb.BlockCount;
+        if (count > logicalUnit.Options.MaximumWriteSameLength || count > uint.MaxValue)
         {
             return CommandResults.InvalidFieldInCdb(cdb.CountOffset);
         }
 
-        if (!logicalUnit.IsInRange(cdb.LogicalBlockAddress, cdb.BlockCount))
+        uint blockCount = (uint)count;
+        if (!logicalUnit.IsInRange(cdb.LogicalBlockAddress, blockCount))
         {
             return CommandResults.LogicalBlockAddressOutOfRange;
         }
@@ -64,7 +68,7 @@ internal static class WriteSame
             return CommandResults.InvalidFieldInCdb(cdb.CountOffset);
         }
 
-        int chunkBlocks = (int)Math.Min((uint)logicalUnit.BlocksPerChunk, cdb.BlockCount);
+        int chunkBlocks = (int)Math.Min((uint)logicalUnit.BlocksPerChunk, blockCount);
         byte[] buffer = ArrayPool<byte>.Shared.Rent(chunkBlocks * blockLength);
         try
         {
@@ -78,10 +82,13 @@ internal static class WriteSame
                 return CommandResults.InvalidFieldInCdb(cdb.CountOffset);
             }
 
-            using IDisposable range = await logicalUnit.RangeLock.AcquireAsync(cdb.LogicalBlockAddress, cdb.BlockCount, context.CancellationToken).ConfigureAwait(false);
-            if (unmap && !pattern.Span.ContainsAnyExcept((byte)0))
+            using IDisposable range = await logicalUnit.RangeLock.AcquireAsync(cdb.LogicalBlockAddress, blockCount, context.CancellationToken).ConfigureAwait(false);
+            // UNMAP on a thin unit deallocates the range whatever the block holds (SBC-4 §4.7.3.4: the device server
+            // deallocates when it can; deallocated blocks then read as zeros, LBPRZ). Initiators send zeros anyway,
+            // and libiscsi's WriteSame10.UnmapUntilEnd sends the block it wrote before and expects zeros back.
+            if (unmap)
             {
-                await logicalUnit.Store.UnmapAsync(cdb.LogicalBlockAddress, cdb.BlockCount, context.CancellationToken).ConfigureAwait(false);
+                await logicalUnit.Store.UnmapAsync(cdb.LogicalBlockAddress, blockCount, context.CancellationToken).ConfigureAwait(false);
                 return ScsiCommandResult.Good;
             }
 
@@ -91,7 +98,7 @@ internal static class WriteSame
             }
 
             ulong lba = cdb.LogicalBlockAddress;
-            uint remaining = cdb.BlockCount;
+            uint remaining = blockCount;
             while (remaining > 0)
             {
                 int blocks = (int)Math.Min((uint)chunkBlocks, remaining);

@@ -43,13 +43,13 @@ public sealed partial class CopyManager
     private readonly Lock _lock = new();
     private readonly Dictionary<ITNexus, List<CopyOperation>> _operations = [];
 
-    public CopyManager(ICopyTargetResolver resolver, CopyManagerOptions? options = null, ILogger<CopyManager>? logger = null)
+    public CopyManager(ICopyTargetResolver resolver, CopyManagerOptions? options = null, ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(resolver);
         _resolver = resolver;
         _options = options ?? new CopyManagerOptions();
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.TransferSize, 4096, nameof(options));
-        _logger = logger ?? (ILogger)NullLogger.Instance;
+        _logger = logger ?? NullLogger.Instance;
     }
 
     public CopyManagerOptions Options => _options;

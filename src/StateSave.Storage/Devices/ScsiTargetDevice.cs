@@ -22,8 +22,13 @@ public sealed class ScsiTargetDevice : IScsiDeviceServer
     private readonly ConcurrentDictionary<string, HashSet<LogicalUnitNumber>> _masks = new(StringComparer.Ordinal);
     private readonly VendorCommandTable _vendorCommands = new();
     private readonly ILogger _logger;
+    private readonly DeviceCopyTargets _copyTargets;
 
-    public ScsiTargetDevice(ILogger<ScsiTargetDevice>? logger = null) => _logger = (ILogger?)logger ?? NullLogger.Instance;
+    public ScsiTargetDevice(ILogger<ScsiTargetDevice>? logger = null)
+    {
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _copyTargets = new DeviceCopyTargets(_units);
+    }
 
     /// <summary>Adds a logical unit; every I_T nexus then gets REPORTED LUNS DATA HAS CHANGED on the other units.</summary>
     /// <exception cref="ArgumentException">The LUN is taken or is a well-known LUN.</exception>
@@ -38,6 +43,7 @@ public sealed class ScsiTargetDevice : IScsiDeviceServer
         if (logicalUnit is BlockLogicalUnit block)
         {
             block.Lun = lun;
+            block.CopyTargets = _copyTargets;
         }
 
         StorageLog.LogicalUnitAdded(_logger, lun);

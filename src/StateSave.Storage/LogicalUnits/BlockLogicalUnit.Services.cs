@@ -2,6 +2,7 @@ using StateSave.Scsi;
 using StateSave.Scsi.Server;
 using StateSave.Storage.Buffers;
 using StateSave.Storage.Commands;
+using StateSave.Storage.Copy;
 using StateSave.Storage.PortGroups;
 using StateSave.Storage.Reservations;
 
@@ -26,6 +27,18 @@ public sealed partial class BlockLogicalUnit
     /// <summary>Asymmetric access states of the target port groups (SPC-5 §5.16).</summary>
     public TargetPortGroups PortGroups { get; private set; } = null!;
 
+    /// <summary>The copy manager behind EXTENDED COPY and RECEIVE COPY RESULTS sent to this logical unit (SPC-5 §5.17).</summary>
+    public CopyManager CopyManager { get; private set; } = null!;
+
+    /// <summary>This logical unit as a copy source or destination.</summary>
+    internal BlockLogicalUnitCopyTarget CopyTarget { get; private set; } = null!;
+
+    /// <summary>
+    /// Where copy target descriptors are looked up: the SCSI target device's logical units once the unit is added
+    /// to one, else this unit alone.
+    /// </summary>
+    internal ICopyTargetResolver? CopyTargets { get; set; }
+
     private void RegisterServices()
     {
         Reservations = new ReservationManager(_unitAttentions, Options.ReservationStore);
@@ -33,6 +46,8 @@ public sealed partial class BlockLogicalUnit
         Buffers = new DataBuffers(errorHistory: ErrorHistory);
         PortGroups = new TargetPortGroups(unitAttentions: _unitAttentions);
         PortGroups.AddGroup(1, AsymmetricAccessState.ActiveOptimized, [1, 2], preferred: true);
+        CopyTarget = new BlockLogicalUnitCopyTarget(this);
+        CopyManager = new CopyManager(new CopyTargetLookup(this), logger: _logger);
 
         Register(ScsiOpcode.PersistentReserveIn, null, [0x5e, 0x1f, 0, 0, 0, 0, 0, 0xff, 0xff, 0x07], c => c.LogicalUnit.Reservations.PersistentReserveInAsync(c.Command));
         Register(ScsiOpcode.PersistentReserveOut, null, [0x5f, 0x1f, 0xff, 0, 0, 0xff, 0xff, 0xff, 0xff, 0x07], c => c.LogicalUnit.Reservations.PersistentReserveOutAsync(c.Command));
@@ -47,6 +62,22 @@ public sealed partial class BlockLogicalUnit
             c => c.LogicalUnit.PortGroups.ReportTargetPortGroupsAsync(c.Command), CommandFlags.AllowedDuringSanitize);
         Register(ScsiOpcode.MaintenanceOut, (ushort)MaintenanceOutServiceAction.SetTargetPortGroups, [0xa4, 0x1f, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 0, 0x07],
             c => c.LogicalUnit.PortGroups.SetTargetPortGroupsAsync(c.Command));
+        Register(ScsiOpcode.ExtendedCopy, (ushort)ThirdPartyCopyOutServiceAction.ExtendedCopyLid1, [0x83, 0x1f, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 0, 0x07],
+            c => c.LogicalUnit.CopyManager.ExtendedCopyAsync(c.Command), CommandFlags.MediumAccess);
+        foreach (ThirdPartyCopyInServiceAction action in (ReadOnlySpan<ThirdPartyCopyInServiceAction>)
+            [ThirdPartyCopyInServiceAction.ReceiveCopyStatusLid1, ThirdPartyCopyInServiceAction.ReceiveCopyDataLid1, ThirdPartyCopyInServiceAction.ReceiveCopyOperatingParameters])
+        {
+            Register(ScsiOpcode.ReceiveCopyResults, (ushort)action, [0x84, 0x1f, 0xff, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 0, 0x07],
+                c => c.LogicalUnit.CopyManager.ReceiveCopyResultsAsync(c.Command));
+        }
+    }
+
+    /// <summary>Resolves copy target descriptors through <see cref="CopyTargets"/>, or to this unit alone.</summary>
+    private sealed class CopyTargetLookup(BlockLogicalUnit owner) : ICopyTargetResolver
+    {
+        public ICopyBlockDevice? Resolve(CopyTargetDesignator designator) =>
+            owner.CopyTargets is { } targets ? targets.Resolve(designator)
+            : owner.CopyTarget.IsNamedBy(designator) ? owner.CopyTarget : null;
     }
 
     private void Register(ScsiOpcode opcode, ushort? serviceAction, byte[] usage, ScsiCommandHandler handler, CommandFlags flags = CommandFlags.None) =>
@@ -62,6 +93,7 @@ public sealed partial class BlockLogicalUnit
     {
         Reservations.OnNexusLost(nexus);
         Buffers.OnNexusLost(nexus);
+        CopyManager.OnNexusLost(nexus);
     }
 
     private void OnServicesReset()

@@ -39,6 +39,15 @@ public sealed class BlockLogicalUnitOptions
     public bool Removable { get; init; }
 
     /// <summary>
+    /// Whether START STOP UNIT with START = 0 (and LOEJ = 0) puts the logical unit in the stopped power condition
+    /// (SBC-4 §4.20): medium-access commands then end in NOT READY, LOGICAL UNIT NOT READY, INITIALIZING COMMAND
+    /// REQUIRED until a START. False by default, as on a storage array: a logical unit shared by many hosts stays
+    /// ready when one of them asks it to stop (the command is acknowledged and changes nothing), which is also what
+    /// libiscsi's StartStopUnit tests expect. A firmware simulator modelling a single drive sets it.
+    /// </summary>
+    public bool StoppedPowerCondition { get; init; }
+
+    /// <summary>
     /// MAXIMUM TRANSFER LENGTH in logical blocks (Block Limits VPD page); longer transfers are INVALID FIELD IN
     /// CDB. Transfers stream through bounded buffers, so a large limit costs no memory; 65 536 blocks keeps a
     /// 4096-byte-block transfer within a 32-bit expected data transfer length.
@@ -55,7 +64,10 @@ public sealed class BlockLogicalUnitOptions
     public uint MaximumUnmapBlockDescriptorCount { get; init; } = 4096;
 
     /// <summary>MAXIMUM WRITE SAME LENGTH in logical blocks.</summary>
-    public ulong MaximumWriteSameLength { get; init; } = 1 << 20;
+    public ulong MaximumWriteSameLength { get; init; } = DefaultMaximumWriteSameLength;
+
+    /// <summary>The default <see cref="MaximumWriteSameLength"/>: 1 Mi logical blocks.</summary>
+    public const ulong DefaultMaximumWriteSameLength = 1 << 20;
 
     /// <summary>MAXIMUM COMPARE AND WRITE LENGTH in logical blocks (at most 255).</summary>
     public byte MaximumCompareAndWriteLength { get; init; } = 255;

@@ -235,6 +235,16 @@ public static class ConfigurationValidator
             problems.Add($"{at}.size: {bytes} bytes is not a positive multiple of the block size {lun.BlockSize}");
         }
 
+        if (lun.MaximumWriteSameLength is 0)
+        {
+            problems.Add($"{at}.maximumWriteSameLength: must be at least 1");
+        }
+
+        if (lun.PhysicalBlockExponent is < 0 or > 15)
+        {
+            problems.Add($"{at}.physicalBlockExponent: {lun.PhysicalBlockExponent} is not within 0-15");
+        }
+
         switch (lun.Backing)
         {
             case BackingStoreKind.Memory when lun.Path is not null:

@@ -21,6 +21,15 @@ public sealed class LunConfiguration
     /// <summary>Thin provisioning (SBC-4 §4.7.3): UNMAP, WRITE SAME with UNMAP, GET LBA STATUS.</summary>
     public bool ThinProvisioning { get; set; }
 
+    /// <summary>MAXIMUM WRITE SAME LENGTH in logical blocks (Block Limits VPD page); null for the default (1 Mi blocks).</summary>
+    public ulong? MaximumWriteSameLength { get; set; }
+
+    /// <summary>
+    /// LOGICAL BLOCKS PER PHYSICAL BLOCK EXPONENT (READ CAPACITY (16)), 0-15: 2^n logical blocks per physical block,
+    /// which is also the OPTIMAL UNMAP GRANULARITY; null for 0.
+    /// </summary>
+    public int? PhysicalBlockExponent { get; set; }
+
     /// <summary>Write protected (the medium is read-only).</summary>
     public bool ReadOnly { get; set; }
 

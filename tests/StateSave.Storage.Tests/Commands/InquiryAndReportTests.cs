@@ -38,7 +38,7 @@ public sealed class InquiryAndReportTests
         var (_, pages) = await unit.Run([0x12, 0x01, 0x00, 0, 255, 0]);
         var (bad, _) = await unit.Run([0x12, 0x01, 0x85, 0, 255, 0]);
         var (pageWithoutEvpd, _) = await unit.Run([0x12, 0x00, 0x80, 0, 255, 0]);
-        Assert.That(pages.DataIn, Is.EqualTo(new byte[] { 0, 0, 0, 7, 0x00, 0x80, 0x83, 0x86, 0xb0, 0xb1, 0xb2 }));
+        Assert.That(pages.DataIn, Is.EqualTo(new byte[] { 0, 0, 0, 8, 0x00, 0x80, 0x83, 0x86, 0x8f, 0xb0, 0xb1, 0xb2 }));
         Assert.That(TestUnit.Encode(bad.Sense), Is.EqualTo(TestUnit.Fixed(0x05, 0x24, 0x00, 0xc0, 0x00, 0x02)));
         Assert.That(TestUnit.Encode(pageWithoutEvpd.Sense), Is.EqualTo(TestUnit.Fixed(0x05, 0x24, 0x00, 0xc0, 0x00, 0x02)));
     }
@@ -51,7 +51,7 @@ public sealed class InquiryAndReportTests
         var (_, provisioning) = await unit.Run([0x12, 0x01, 0xb2, 0, 255, 0]);
         Assert.Multiple(() =>
         {
-            Assert.That(limits.DataIn[..6], Is.EqualTo(new byte[] { 0, 0xb0, 0, 0x3c, 0x01, 0xff }));
+            Assert.That(limits.DataIn[..6], Is.EqualTo(new byte[] { 0, 0xb0, 0, 0x3c, 0x00, 0xff }), "WSNZ = 0");
             Assert.That(BinaryPrimitives.ReadUInt32BigEndian(limits.DataIn.AsSpan(8)), Is.EqualTo(65536));
             Assert.That(BinaryPrimitives.ReadUInt32BigEndian(limits.DataIn.AsSpan(20)), Is.EqualTo(1u << 20));
             Assert.That(provisioning.DataIn, Is.EqualTo(new byte[] { 0, 0xb2, 0, 4, 0, 0xe4, 0x02, 0 }));

@@ -75,6 +75,16 @@ public sealed class MiscCommandTests
     }
 
     [Test]
+    public async Task Stop_is_acknowledged_and_the_unit_stays_ready_by_default()
+    {
+        var unit = new TestUnit();
+        var (stop, _) = await unit.Run([0x1b, 0, 0, 0, 0x00, 0]);
+        var (ready, _) = await unit.Run([0x00, 0, 0, 0, 0, 0]);
+        Assert.That(stop.Status, Is.EqualTo(ScsiStatus.Good));
+        Assert.That(ready.Status, Is.EqualTo(ScsiStatus.Good));
+    }
+
+    [Test]
     public async Task Removable_unit_refuses_eject_while_prevented_and_reports_no_medium_after_eject()
     {
         var unit = new TestUnit(store => new BlockLogicalUnitOptions { Store = store, Removable = true });

@@ -136,30 +136,44 @@ public sealed class ProvisioningAndAtomicTests
     }
 
     [Test]
-    public async Task Write_same_unmap_with_zeros_deallocates_and_with_data_writes_every_block()
+    public async Task Write_same_unmap_deallocates_whatever_the_block_holds_and_reads_back_zeros()
     {
         var unit = new TestUnit();
-        byte[] pattern = [.. Enumerable.Repeat((byte)0x5a, 512)];
-        var (written, _) = await unit.Run([0x41, 0x08, 0, 0, 0, 0, 0, 0, 4, 0], pattern);
+        await unit.Run([0x2a, 0, 0, 0, 0, 0, 0, 0, 4, 0], [.. Enumerable.Repeat((byte)0xff, 4 * 512)]);
+        var (unmapped, _) = await unit.Run([0x41, 0x08, 0, 0, 0, 0, 0, 0, 4, 0], [.. Enumerable.Repeat((byte)0x5a, 512)]);
         var (_, read) = await unit.Run([0x28, 0, 0, 0, 0, 0, 0, 0, 4, 0]);
-        var (unmapped, _) = await unit.Run([0x41, 0x08, 0, 0, 0, 0, 0, 0, 4, 0], new byte[512]);
+        var (written, _) = await unit.Run([0x41, 0x00, 0, 0, 0, 0, 0, 0, 4, 0], [.. Enumerable.Repeat((byte)0x5a, 512)]);
+        var (_, pattern) = await unit.Run([0x28, 0, 0, 0, 0, 0, 0, 0, 4, 0]);
         Assert.Multiple(() =>
         {
-            Assert.That(written.Status, Is.EqualTo(ScsiStatus.Good));
-            Assert.That(read.DataIn, Is.All.EqualTo(0x5a));
             Assert.That(unmapped.Status, Is.EqualTo(ScsiStatus.Good));
-            Assert.That(unit.Store.GetProvisioningStatus(0, 4).IsMapped, Is.False);
+            Assert.That(read.DataIn, Is.All.EqualTo(0), "LBPRZ");
+            Assert.That(written.Status, Is.EqualTo(ScsiStatus.Good));
+            Assert.That(pattern.DataIn, Is.All.EqualTo(0x5a), "without UNMAP the pattern is written");
+            Assert.That(unit.Store.GetProvisioningStatus(0, 4).IsMapped, Is.True);
         });
     }
 
     [Test]
-    public async Task Write_same_zero_blocks_is_INVALID_FIELD_IN_CDB_but_past_the_end_is_LBA_OUT_OF_RANGE()
+    public async Task Write_same_zero_blocks_writes_through_the_last_block_and_past_the_end_is_LBA_OUT_OF_RANGE()
     {
         var unit = new TestUnit();
-        var (zero, _) = await unit.Run([0x41, 0, 0, 0, 0, 0, 0, 0, 0, 0], new byte[512]);
+        // NUMBER OF LOGICAL BLOCKS 0 from LBA 1000: blocks 1000-1023.
+        var (zero, _) = await unit.Run([0x41, 0, 0, 0, 0x03, 0xe8, 0, 0, 0, 0], [.. Enumerable.Repeat((byte)0x77, 512)]);
+        var (_, tail) = await unit.Run([0x28, 0, 0, 0, 0x03, 0xe7, 0, 0, 25, 0]);
+        var (atCapacity, _) = await unit.Run([0x41, 0, 0, 0, 0x04, 0x00, 0, 0, 0, 0], new byte[512]);
         var (beyond, _) = await unit.Run([0x41, 0, 0, 0, 0x04, 0x01, 0, 0, 0, 0], new byte[512]);
-        Assert.That(TestUnit.Encode(zero.Sense), Is.EqualTo(TestUnit.Fixed(0x05, 0x24, 0x00, 0xc0, 0x00, 0x07)));
-        Assert.That(TestUnit.Encode(beyond.Sense), Is.EqualTo(TestUnit.Fixed(0x05, 0x21, 0x00)));
+        var (tooMany, _) = await new TestUnit(store => new BlockLogicalUnitOptions { Store = store, MaximumWriteSameLength = 16 })
+            .Run([0x41, 0, 0, 0, 0, 0, 0, 0, 0, 0], new byte[512]);
+        Assert.Multiple(() =>
+        {
+            Assert.That(zero.Status, Is.EqualTo(ScsiStatus.Good));
+            Assert.That(tail.DataIn.AsSpan(0, 512).ContainsAnyExcept((byte)0), Is.False, "block 999 untouched");
+            Assert.That(tail.DataIn.AsSpan(512).ToArray(), Is.All.EqualTo(0x77));
+            Assert.That(TestUnit.Encode(atCapacity.Sense), Is.EqualTo(TestUnit.Fixed(0x05, 0x21, 0x00)));
+            Assert.That(TestUnit.Encode(beyond.Sense), Is.EqualTo(TestUnit.Fixed(0x05, 0x21, 0x00)));
+            Assert.That(TestUnit.Encode(tooMany.Sense), Is.EqualTo(TestUnit.Fixed(0x05, 0x24, 0x00, 0xc0, 0x00, 0x07)));
+        });
     }
 
     [Test]

@@ -142,7 +142,7 @@ public sealed class UnitAttentionAndModeTests
     [Test]
     public async Task Stopped_unit_is_NOT_READY_until_started()
     {
-        var unit = new TestUnit();
+        var unit = new TestUnit(store => new BlockLogicalUnitOptions { Store = store, StoppedPowerCondition = true });
         await unit.Run([0x1b, 0, 0, 0, 0x00, 0]);
         var (stopped, _) = await unit.Run([0x28, 0, 0, 0, 0, 0, 0, 0, 1, 0]);
         var (inquiry, _) = await unit.Run([0x12, 0, 0, 0, 36, 0]);

@@ -125,6 +125,10 @@ public class CunitParsingTests
         IReadOnlyDictionary<(string, string), string> skips = SkipList.Parse("# comment\n\nmain  ReadOnly.ReadOnlySBC  needs a write-protected LU\n");
         Assert.That(skips, Is.EqualTo(new Dictionary<(string, string), string> { [("main", "ReadOnly.ReadOnlySBC")] = "needs a write-protected LU" }));
         Assert.That(() => SkipList.Parse("main ReadOnly.ReadOnlySBC\n"), Throws.TypeOf<FormatException>());
+        IReadOnlyDictionary<(string, string), string> suites = SkipList.Parse("main Sanitize.* run on its own\n");
+        Assert.That(SkipList.Explains(suites, "main", "Sanitize.Reset"), Is.True);
+        Assert.That(SkipList.Explains(suites, "sanitize", "Sanitize.Reset"), Is.False);
+        Assert.That(SkipList.Explains(suites, "main", "SanitizeX.Reset"), Is.False);
     }
 
     [Test]

@@ -5,7 +5,7 @@ using System.Text;
 namespace StateSave.Target.Tests.Conformance;
 
 /// <summary>
-/// Runs libiscsi's iscsi-test-cu as tests/conformance/libiscsi.sh does: "-d --allow-sanitize [-t filter] url [mpath-url]"
+/// Runs libiscsi's iscsi-test-cu as tests/conformance/libiscsi.sh does: "-d [--allow-sanitize] [-t filter] url [mpath-url]"
 /// with -x in its own directory, then, when the log shows skips, once more with -v to attribute them.
 /// </summary>
 public sealed class IscsiTestCu(string executable, IReadOnlyDictionary<string, string> environment, TimeSpan timeout)
@@ -14,13 +14,13 @@ public sealed class IscsiTestCu(string executable, IReadOnlyDictionary<string, s
     public const int LogCap = 64 * 1024 * 1024;
 
     /// <summary>The outcomes of one run; skipped tests are those that passed and logged "[SKIPPED]".</summary>
-    public async Task<IReadOnlyList<CunitOutcome>> RunAsync(string? filter, IReadOnlyList<string> urls, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<CunitOutcome>> RunAsync(string? filter, bool allowSanitize, IReadOnlyList<string> urls, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(urls);
         string directory = Directory.CreateTempSubdirectory("statesave-conformance-").FullName;
         try
         {
-            List<string> arguments = ["-d", "--allow-sanitize"];
+            List<string> arguments = allowSanitize ? ["-d", "--allow-sanitize"] : ["-d"];
             if (filter is not null)
             {
                 arguments.AddRange(["-t", filter]);

@@ -1,6 +1,9 @@
 namespace StateSave.Target.Tests.Conformance;
 
-/// <summary>tests/conformance/skips.txt: "&lt;run&gt; &lt;Suite.Test&gt; &lt;reason&gt;" per line; '#' starts a comment.</summary>
+/// <summary>
+/// tests/conformance/skips.txt: "&lt;run&gt; &lt;Suite.Test&gt; &lt;reason&gt;" per line ("Suite.*" for a whole suite); '#'
+/// starts a comment.
+/// </summary>
 public static class SkipList
 {
     /// <summary>The explained skips: (run, "Suite.Test") to reason.</summary>
@@ -26,5 +29,14 @@ public static class SkipList
         }
 
         return entries;
+    }
+
+    /// <summary>Whether <paramref name="skips"/> explains a skip of <paramref name="name"/> ("Suite.Test") in <paramref name="run"/>.</summary>
+    public static bool Explains(IReadOnlyDictionary<(string Run, string Name), string> skips, string run, string name)
+    {
+        ArgumentNullException.ThrowIfNull(skips);
+        ArgumentNullException.ThrowIfNull(name);
+        int dot = name.LastIndexOf('.');
+        return skips.ContainsKey((run, name)) || (dot > 0 && skips.ContainsKey((run, name[..(dot + 1)] + "*")));
     }
 }
