@@ -3,9 +3,8 @@ using StateSave.Storage.LogicalUnits;
 namespace StateSave.Storage.Commands;
 
 /// <summary>
-/// The commands of a direct-access logical unit (SPC-5 and SBC-4). Not here yet, so INVALID COMMAND
-/// OPERATION CODE until registered by their components: PERSISTENT RESERVE IN/OUT, RESERVE/RELEASE (6, 10),
-/// READ/WRITE BUFFER, REPORT TARGET PORT GROUPS, EXTENDED COPY, RECEIVE COPY RESULTS.
+/// The block commands of a direct-access logical unit (SPC-5 and SBC-4). The SPC services (reservations, READ/WRITE
+/// BUFFER, target port groups, EXTENDED COPY and RECEIVE COPY RESULTS) register theirs in BlockLogicalUnit.Services.cs.
 /// </summary>
 internal static class BlockCommandSet
 {

@@ -18,7 +18,8 @@ namespace StateSave.Storage.Copy;
 /// status is kept per I_T nexus and list identifier (the last <see cref="CopyManagerOptions.RetainedResultsPerNexus"/>).
 /// Errors: malformed parameter lists are ILLEGAL REQUEST; a target that cannot be reached, a bad target index and
 /// a range beyond a device are COPY ABORTED with a segment pointer (SD = 1) and the segment number in
-/// COMMAND-SPECIFIC INFORMATION. One copy manager serves the whole SCSI target device (all its logical units).
+/// COMMAND-SPECIFIC INFORMATION. Each logical unit has its own copy manager (the one EXTENDED COPY and RECEIVE COPY
+/// RESULTS are sent to); its copy targets are every logical unit of the SCSI target device.
 /// When <see cref="IScsiCommand.Aborted"/> fires, the copy stops and <see cref="OperationCanceledException"/> propagates.
 /// </remarks>
 public sealed partial class CopyManager

@@ -1,4 +1,8 @@
 using StateSave.Iscsi.Tests.Interop;
+using StateSave.Scsi;
+using StateSave.Storage.BackingStores;
+using StateSave.Storage.Devices;
+using StateSave.Storage.LogicalUnits;
 using StateSave.Target.Tests.TestSupport;
 
 namespace StateSave.Target.Tests.Interop;
@@ -29,6 +33,32 @@ public sealed class LibiscsiToolTests
             Assert.That(exit, Is.Zero, output);
             Assert.That(output, Does.Contain("STATESAV"));
             Assert.That(output, Does.Contain("TEST DISK"));
+        });
+    }
+
+    [Test]
+    public async Task IscsiReadcapacity16ReadsTheGeometryOfABlockLogicalUnit()
+    {
+        RequireTool("iscsi-readcapacity16");
+        var device = new ScsiTargetDevice();
+        device.AddLogicalUnit(LogicalUnitNumber.FromSingleLevel(0), new BlockLogicalUnit(new BlockLogicalUnitOptions
+        {
+            Store = new MemoryBlockStore(8192, 4096),
+            ThinProvisioning = true,
+            LogicalBlocksPerPhysicalBlockExponent = 1,
+        }));
+        await using LoopbackTarget target = await LoopbackTarget.StartAsync(device);
+        (int exit, string output) = await ProcessRunner.RunAsync(Tool("iscsi-readcapacity16"), [target.Url()], TimeSpan.FromSeconds(30));
+        (int sizeExit, string size) = await ProcessRunner.RunAsync(Tool("iscsi-readcapacity16"), ["-s", target.Url()], TimeSpan.FromSeconds(30));
+        Assert.Multiple(() =>
+        {
+            Assert.That(exit, Is.Zero, output);
+            Assert.That(output, Does.Contain("RETURNED LOGICAL BLOCK ADDRESS:8191\n"));
+            Assert.That(output, Does.Contain("LOGICAL BLOCK LENGTH IN BYTES:4096\n"));
+            Assert.That(output, Does.Contain("LOGICAL BLOCKS PER PHYSICAL BLOCK EXPONENT:1\n"));
+            Assert.That(output, Does.Contain("LBPME:1 LBPRZ:1\n"));
+            Assert.That(sizeExit, Is.Zero, size);
+            Assert.That(size.Trim(), Is.EqualTo((8192L * 4096).ToString(System.Globalization.CultureInfo.InvariantCulture)));
         });
     }
 
