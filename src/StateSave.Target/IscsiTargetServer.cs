@@ -47,6 +47,8 @@ public sealed class IscsiTargetServer : IAsyncDisposable
                 throw new ArgumentException($"Target '{target.Name}' is configured twice.", nameof(options));
             }
 
+            target.DeviceServer.AttachTaskAborter(new TargetTaskAborter(this, target.DeviceServer));
+
             if (target.Chap is { MutualSecret: { } mutual } chap && string.Equals(mutual, chap.Secret, StringComparison.Ordinal))
             {
                 // RFC 7143 §12.1.3: the two directions must use different secrets.

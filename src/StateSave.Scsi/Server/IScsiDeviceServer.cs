@@ -32,4 +32,12 @@ public interface IScsiDeviceServer
 
     /// <summary>An I_T nexus ended (iSCSI: the session closed or was reinstated; SPC-5 I_T NEXUS LOSS).</summary>
     void OnNexusLost(ITNexus nexus);
+
+    /// <summary>
+    /// Called once by the transport before the first command: where the device server asks for tasks to be aborted
+    /// (PREEMPT AND ABORT). A device server that never aborts tasks on its own ignores it.
+    /// </summary>
+    void AttachTaskAborter(ITaskAborter aborter)
+    {
+    }
 }

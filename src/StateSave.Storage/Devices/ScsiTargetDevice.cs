@@ -23,6 +23,7 @@ public sealed class ScsiTargetDevice : IScsiDeviceServer
     private readonly VendorCommandTable _vendorCommands = new();
     private readonly ILogger _logger;
     private readonly DeviceCopyTargets _copyTargets;
+    private volatile ITaskAborter? _taskAborter;
 
     public ScsiTargetDevice(ILogger<ScsiTargetDevice>? logger = null)
     {
@@ -44,6 +45,8 @@ public sealed class ScsiTargetDevice : IScsiDeviceServer
         {
             block.Lun = lun;
             block.CopyTargets = _copyTargets;
+            block.Reservations.AbortTasksRequested += request =>
+                _taskAborter?.AbortTasks(lun, request.Includes, request.RequestedBy, request.RequestTaskTag);
         }
 
         StorageLog.LogicalUnitAdded(_logger, lun);
@@ -86,6 +89,13 @@ public sealed class ScsiTargetDevice : IScsiDeviceServer
 
     /// <summary>Registers a target-wide handler for a vendor-specific operation code (C0h-FFh); null removes it.</summary>
     public void RegisterVendorCommand(byte opcode, IVendorCommandHandler? handler) => _vendorCommands.Register(opcode, handler);
+
+    /// <summary>The transport that aborts the tasks PREEMPT AND ABORT preempts.</summary>
+    public void AttachTaskAborter(ITaskAborter aborter)
+    {
+        ArgumentNullException.ThrowIfNull(aborter);
+        _taskAborter = aborter;
+    }
 
     public bool IsAccessible(LogicalUnitNumber lun, ITNexus nexus)
     {
