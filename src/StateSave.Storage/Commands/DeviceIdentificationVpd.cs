@@ -38,7 +38,8 @@ internal static class DeviceIdentificationVpd
         Add(output, CodeSetBinary, AssociationTargetPort, 0x4, relativePort, ProtocolIscsi);
 
         byte[] portGroup = new byte[4];
-        BinaryPrimitives.WriteUInt16BigEndian(portGroup.AsSpan(2), nexus.TargetPortGroup);
+        // The group REPORT TARGET PORT GROUPS puts this port in; a port in no configured group reports its TPGT.
+        BinaryPrimitives.WriteUInt16BigEndian(portGroup.AsSpan(2), logicalUnit.PortGroups.GroupOf(nexus)?.Identifier ?? nexus.TargetPortGroup);
         Add(output, CodeSetBinary, AssociationTargetPort, 0x5, portGroup, ProtocolIscsi);
 
         Add(output, CodeSetUtf8, AssociationTargetPort, 0x8, NameString(nexus.TargetPortName), ProtocolIscsi);

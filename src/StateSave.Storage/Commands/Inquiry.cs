@@ -38,7 +38,7 @@ internal static class Inquiry
                 return CommandResults.InvalidFieldInCdb(2);
             }
 
-            data = StandardData(logicalUnit.Options);
+            data = StandardData(logicalUnit.Options, logicalUnit.PortGroups.TargetPortGroupSupport);
         }
         else
         {
@@ -68,7 +68,7 @@ internal static class Inquiry
     /// Standard INQUIRY data, 96 bytes. VERSION is 06h and the version descriptors name SAM-5, SPC-4,
     /// SBC-3 and iSCSI: initiators and conformance suites in use accept only those (the commands follow SPC-5/SBC-4).
     /// </summary>
-    public static byte[] StandardData(BlockLogicalUnitOptions options)
+    public static byte[] StandardData(BlockLogicalUnitOptions options, byte portGroupSupport)
     {
         byte[] data = new byte[96];
         data[0] = 0x00; // PERIPHERAL QUALIFIER 000b, PERIPHERAL DEVICE TYPE 00h (direct access block device)
@@ -76,7 +76,7 @@ internal static class Inquiry
         data[2] = 0x06;
         data[3] = 0x12; // HISUP, RESPONSE DATA FORMAT 2
         data[4] = (byte)(data.Length - 5);
-        data[5] = (byte)((options.TargetPortGroupSupport & 0x03) << 4);
+        data[5] = (byte)(((options.TargetPortGroupSupport ?? portGroupSupport) & 0x03) << 4); // TPGS
         data[7] = 0x02; // CMDQUE
         WriteAscii(data.AsSpan(8, 8), options.VendorIdentification);
         WriteAscii(data.AsSpan(16, 16), options.ProductIdentification);

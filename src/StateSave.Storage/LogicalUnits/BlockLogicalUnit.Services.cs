@@ -27,6 +27,9 @@ public sealed partial class BlockLogicalUnit
     /// <summary>Asymmetric access states of the target port groups (SPC-5 §5.16).</summary>
     public TargetPortGroups PortGroups { get; private set; } = null!;
 
+    private static readonly TargetPortGroupDefinition[] DefaultTargetPortGroups =
+        [new(1, AsymmetricAccessState.ActiveOptimized, [1, 2], Preferred: true)];
+
     /// <summary>The copy manager behind EXTENDED COPY and RECEIVE COPY RESULTS sent to this logical unit (SPC-5 §5.17).</summary>
     public CopyManager CopyManager { get; private set; } = null!;
 
@@ -45,7 +48,11 @@ public sealed partial class BlockLogicalUnit
         ErrorHistory = new ErrorHistory(source: Options.ErrorHistorySource);
         Buffers = new DataBuffers(errorHistory: ErrorHistory);
         PortGroups = new TargetPortGroups(unitAttentions: _unitAttentions);
-        PortGroups.AddGroup(1, AsymmetricAccessState.ActiveOptimized, [1, 2], preferred: true);
+        foreach (TargetPortGroupDefinition group in Options.TargetPortGroups ?? DefaultTargetPortGroups)
+        {
+            PortGroups.AddGroup(group.Identifier, group.State, group.RelativeTargetPortIdentifiers, group.Preferred);
+        }
+
         CopyTarget = new BlockLogicalUnitCopyTarget(this);
         CopyManager = new CopyManager(new CopyTargetLookup(this), logger: _logger);
 

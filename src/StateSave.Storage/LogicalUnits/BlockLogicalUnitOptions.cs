@@ -84,8 +84,18 @@ public sealed class BlockLogicalUnitOptions
     /// <summary>MEDIUM ROTATION RATE of the Block Device Characteristics VPD page: 1 = non-rotating (solid state).</summary>
     public ushort MediumRotationRate { get; init; } = 1;
 
-    /// <summary>TPGS field of standard INQUIRY data (0: no ALUA; 1: implicit; 2: explicit; 3: both).</summary>
-    public byte TargetPortGroupSupport { get; init; }
+    /// <summary>
+    /// TPGS field of standard INQUIRY data (0: no ALUA; 1: implicit; 2: explicit; 3: both); null for what the
+    /// target port groups support (3: REPORT and SET TARGET PORT GROUPS both work).
+    /// </summary>
+    public byte? TargetPortGroupSupport { get; init; }
+
+    /// <summary>
+    /// The target port groups (ALUA, SPC-5 §5.16) and the target ports in each; null for one active/optimized group 1
+    /// holding relative target ports 1 and 2 (the iSCSI portal groups 1 and 2 of a single-controller target). A storage
+    /// system with several controllers gives each controller's ports their own group.
+    /// </summary>
+    public IReadOnlyList<PortGroups.TargetPortGroupDefinition>? TargetPortGroups { get; init; }
 
     /// <summary>WCE of the Caching mode page at start.</summary>
     public bool WriteCacheEnabled { get; init; } = true;

@@ -17,7 +17,7 @@ public sealed class InquiryAndReportTests
         {
             Assert.That(result.Status, Is.EqualTo(ScsiStatus.Good));
             Assert.That(data, Has.Length.EqualTo(96));
-            Assert.That(data[..8], Is.EqualTo(new byte[] { 0x00, 0x00, 0x06, 0x12, 91, 0x00, 0x00, 0x02 }));
+            Assert.That(data[..8], Is.EqualTo(new byte[] { 0x00, 0x00, 0x06, 0x12, 91, 0x30, 0x00, 0x02 }), "TPGS 3: implicit and explicit ALUA");
             Assert.That(System.Text.Encoding.ASCII.GetString(data, 8, 8), Is.EqualTo("STATESAV"));
             Assert.That(data[58..66], Is.EqualTo(new byte[] { 0x00, 0xa0, 0x04, 0x60, 0x04, 0xc0, 0x09, 0x60 }));
         });
