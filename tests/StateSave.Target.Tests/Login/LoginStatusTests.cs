@@ -33,6 +33,44 @@ public sealed class LoginStatusTests
     }
 
     [Test]
+    public async Task A_session_beyond_MaxSessions_is_out_of_resources_and_the_others_keep_working()
+    {
+        await using InMemoryTarget target = InMemoryTarget.Start(new RamDiskDevice(),
+            limits: new SessionLimits { MaxSessions = 2, NopInInterval = TimeSpan.Zero });
+        var sessions = new List<TestInitiator>();
+        try
+        {
+            for (ushort i = 0; i < 3; i++)
+            {
+                TestInitiator initiator = await target.ConnectAsync();
+                initiator.Isid = Isid.FromFields(Isid.TypeRandom, 0, 0x1234, 0x56, i);
+                sessions.Add(initiator);
+            }
+
+            LoginStatus first = (await sessions[0].LoginAsync(InMemoryTarget.TargetName)).Response.Status;
+            LoginStatus second = (await sessions[1].LoginAsync(InMemoryTarget.TargetName)).Response.Status;
+            LoginStatus third = (await sessions[2].LoginAsync(InMemoryTarget.TargetName)).Response.Status;
+            var ping = new NopOutPdu { InitiatorTaskTag = 7, TargetTransferTag = ReservedTag.Value, CmdSN = sessions[0].CmdSN, Immediate = true };
+            await sessions[0].SendAsync(ping);
+            ReceivedPdu? echo = await sessions[0].ReceiveAsync();
+            Assert.Multiple(() =>
+            {
+                Assert.That(first, Is.EqualTo(LoginStatus.Success));
+                Assert.That(second, Is.EqualTo(LoginStatus.Success));
+                Assert.That(third, Is.EqualTo(LoginStatus.OutOfResources));
+                Assert.That(echo?.As<NopInPdu>().InitiatorTaskTag, Is.EqualTo(7u));
+            });
+        }
+        finally
+        {
+            foreach (TestInitiator initiator in sessions)
+            {
+                await initiator.DisposeAsync();
+            }
+        }
+    }
+
+    [Test]
     public async Task Unknown_target_is_not_found()
     {
         await using InMemoryTarget target = InMemoryTarget.Start(new RamDiskDevice());
