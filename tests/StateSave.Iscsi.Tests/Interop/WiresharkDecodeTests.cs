@@ -416,6 +416,13 @@ public class WiresharkDecodeTests
         ["Vendor-specific 0x3c"] = [Expect.Number("iscsi.totalahslength", 0), Expect.Number("iscsi.datasegmentlength", 0)],
         ["Vendor-specific 0x3d"] = [Expect.Number("iscsi.totalahslength", 0), Expect.Number("iscsi.datasegmentlength", 0)],
         ["Vendor-specific 0x3e"] = [Expect.Number("iscsi.totalahslength", 0), Expect.Number("iscsi.datasegmentlength", 0)],
+
+        // The in-band state-save PDUs are vendor-specific PDUs to Wireshark: the generic outline decodes cleanly.
+        ["State Save Request 0x3c (STATE SAVE)"] = [Expect.Number("iscsi.totalahslength", 0), Expect.Number("iscsi.datasegmentlength", 0x13)],
+        ["State Save Data 0x1c (final, CHECK CONDITION)"] =
+        [
+            Expect.Number("iscsi.I", 1), Expect.Number("iscsi.totalahslength", 0), Expect.Number("iscsi.datasegmentlength", 0x14),
+        ],
     };
 
     /// <summary>One field Wireshark must show with the given value.</summary>

@@ -1,9 +1,11 @@
 using System.Buffers;
 using System.Text;
+using StateSave.Iscsi.InBand;
 using StateSave.Iscsi.Protocol;
 using StateSave.Iscsi.Protocol.Pdus;
 using StateSave.Iscsi.Tests.TestSupport;
 using StateSave.Scsi;
+using StateSave.Scsi.InBand;
 
 namespace StateSave.Iscsi.Tests.Protocol;
 
@@ -577,6 +579,58 @@ public static class PduVectors
             00 05 3c 00 de ad be ef
             """, vendorData,
             p => Assert.That((p.Opcode, p.GetUInt32(20), p.GetUInt32(44), p.Flags), Is.EqualTo((IscsiOpcode.VendorSpecificInitiator1C, 0x11111111u, 0x22222222u, (byte)0x80))));
+
+        // In-band state save (specs/in-band-state-save.md §2): a STATE SAVE request and a final data PDU with sense.
+        byte[] stateSaveParameters = Hex.Parse("00 00 01 9a 00 00 00 00 00 07 64 72 69 76 65 20 33 00 00");
+        var stateSaveRequest = new StateSaveRequestPdu
+        {
+            Lun = 0x0001000000000000, VendorTaskTag = 0x10, FailureId = 0x0102030405060708,
+            ParameterList = new(stateSaveParameters),
+        };
+        stateSaveRequest.SetCdb(new StateSaveCdb(StateSaveScope.All, 0x0102030405060708, (uint)stateSaveParameters.Length).ToArray());
+        yield return new PduVector<VendorSpecificPdu>("State Save Request 0x3c (STATE SAVE)",
+            stateSaveRequest.ToVendorSpecificPdu(),
+            """
+            3c 80 00 00
+            00 00 00 13
+            00 01 00 00 00 00 00 00
+            00 00 00 10
+            01 02 03 04 05 06 07 08
+            00 00 00 00
+            c5 00 07 00 01 02 03 04 05 06 07 08 00 00 00 13
+            """, stateSaveParameters,
+            p =>
+            {
+                Assert.That(StateSaveRequestPdu.TryParse(p, out StateSaveRequestPdu parsed, out string? error), Is.True, error);
+                byte[] cdb = new byte[16];
+                parsed.CopyCdbTo(cdb);
+                Assert.That((parsed.VendorTaskTag, parsed.FailureId, cdb[0], cdb[2]), Is.EqualTo((0x10u, 0x0102030405060708ul, (byte)0xc5, (byte)0x07)));
+            });
+
+        byte[] stateSaveSense = Hex.Parse("00 12 70 00 05 00 00 00 00 0a 00 00 00 00 24 00 00 c0 00 02");
+        var stateSaveData = new StateSaveDataPdu
+        {
+            Final = true, StatusPresent = true, Status = ScsiStatus.CheckCondition, VendorTaskTag = 0x11, DataSN = 3,
+            BufferOffset = 0x1_0000_0000, ResidualCount = 0x400, DataSegment = new(stateSaveSense),
+        };
+        yield return new PduVector<VendorSpecificPdu>("State Save Data 0x1c (final, CHECK CONDITION)",
+            stateSaveData.ToVendorSpecificPdu(),
+            """
+            5c 81 00 02
+            00 00 00 14
+            00 00 00 00 00 00 00 00
+            00 00 00 11
+            00 00 00 03
+            00 00 00 01 00 00 00 00
+            00 00 04 00
+            00 00 00 00 00 00 00 00 00 00 00 00
+            """, stateSaveSense,
+            p =>
+            {
+                Assert.That(StateSaveDataPdu.TryParse(p, out StateSaveDataPdu parsed, out string? error), Is.True, error);
+                Assert.That((parsed.Final, parsed.StatusPresent, parsed.Status, parsed.DataSN, parsed.BufferOffset, parsed.ResidualCount),
+                    Is.EqualTo((true, true, ScsiStatus.CheckCondition, 3u, 0x1_0000_0000ul, 0x400u)));
+            });
 
         foreach (IscsiOpcode opcode in new[] { IscsiOpcode.VendorSpecificInitiator1D, IscsiOpcode.VendorSpecificInitiator1E,
                      IscsiOpcode.VendorSpecificTarget3C, IscsiOpcode.VendorSpecificTarget3D, IscsiOpcode.VendorSpecificTarget3E })
