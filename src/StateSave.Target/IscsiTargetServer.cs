@@ -2,10 +2,13 @@ using System.Globalization;
 using System.Net;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using StateSave.Iscsi.InBand;
 using StateSave.Iscsi.Negotiation;
 using StateSave.Iscsi.Transport;
+using StateSave.Scsi;
 using StateSave.Target.Configuration;
 using StateSave.Target.Connections;
+using StateSave.Target.InBand;
 using StateSave.Target.Logging;
 using StateSave.Target.Names;
 using StateSave.Target.Sessions;
@@ -140,12 +143,73 @@ public sealed class IscsiTargetServer : IAsyncDisposable
         }
     }
 
+    /// <summary>The normal sessions in the full feature phase, of one target or of all.</summary>
+    public IReadOnlyList<TargetSessionInfo> GetSessions(string? targetName = null) =>
+    [
+        .. Sessions.Snapshot()
+            .Where(s => s.Target is not null && (targetName is null || s.Target.Name == targetName) && s.Connection is not null)
+            .Select(s => new TargetSessionInfo(s.Target!.Name, s.InitiatorName, s.Isid.ToString(), s.Tsih,
+                s.Connection!.PortalGroupTag, s.Connection.RemoteEndPoint, s.InBandStateSave) { Session = s }),
+    ];
+
+    /// <summary>
+    /// Sends a State Save Request on <paramref name="session"/> and returns the host's answer once it is complete; its
+    /// data goes to <paramref name="sink"/> as it arrives. Throws <see cref="InvalidOperationException"/> when the
+    /// session did not negotiate in-band state save, <see cref="StateSaveProtocolException"/> when the host broke the
+    /// protocol, <see cref="IOException"/> when the connection ended, <see cref="TimeoutException"/> after
+    /// <paramref name="timeout"/>.
+    /// </summary>
+    public async Task<StateSaveAnswer> SendStateSaveRequestAsync(TargetSessionInfo session, StateSaveRequest request, IStateSaveDataSink? sink,
+        TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        ArgumentNullException.ThrowIfNull(request);
+        TargetConnection connection = ConnectionOf(session);
+        if (!session.InBandStateSave)
+        {
+            throw new InvalidOperationException($"Session TSIH {session.Tsih} of {session.InitiatorName} did not negotiate in-band state save.");
+        }
+
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, connection.Closing);
+        deadline.CancelAfter(timeout);
+        try
+        {
+            return await connection.SendStateSaveRequestAsync(request, sink, deadline.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw connection.Closing.IsCancellationRequested
+                ? new IOException($"The connection of session TSIH {session.Tsih} ended.")
+                : new TimeoutException($"Session TSIH {session.Tsih} of {session.InitiatorName} did not answer within {timeout}.");
+        }
+    }
+
+    /// <summary>Sends an Asynchronous Message, SCSI asynchronous event with <paramref name="sense"/> (RFC 7143 §11.9.1), on <paramref name="session"/>.</summary>
+    public Task SendScsiAsyncEventAsync(TargetSessionInfo session, ulong lun, SenseData sense, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        return ConnectionOf(session).SendScsiAsyncEventAsync(lun, sense, cancellationToken);
+    }
+
+    /// <summary>The connection of a session this server still has; IOException when the session ended or was reinstated.</summary>
+    private TargetConnection ConnectionOf(TargetSessionInfo session) =>
+        session.Session is { } s && ReferenceEquals(Sessions.Find(s.Tsih), s) && s.Connection is { } connection
+            ? connection
+            : throw new IOException($"Session TSIH {session.Tsih} of {session.InitiatorName} has ended.");
+
     internal TargetNode? FindTarget(string name) => _targets.GetValueOrDefault(name);
 
     internal IEnumerable<TargetSession> SessionsOf(TargetNode target) =>
         Sessions.Snapshot().Where(s => ReferenceEquals(s.Target, target));
 
     /// <summary>What the target side supports and prefers in negotiation (RFC 7143 §13) for one target (null: discovery).</summary>
+    private static readonly Dictionary<string, string> NoExtensionKeys = [];
+    private static readonly Dictionary<string, string> InBandStateSaveEnabled = new() { [InBandStateSaveKey.Name] = TextKeyNames.Yes };
+    private static readonly Dictionary<string, string> InBandStateSaveDisabled = new() { [InBandStateSaveKey.Name] = TextKeyNames.No };
+
+    /// <summary>The keys the target understands: the standard ones and the in-band state-save key.</summary>
+    internal static TextKeyRegistry KeyRegistry { get; } = InBandStateSaveKey.CreateRegistry();
+
     internal NegotiationSettings NegotiationSettingsFor(TargetNode? target, ushort portalGroupTag)
     {
         DigestType[] digests = _options.OfferDigests ? [DigestType.Crc32C, DigestType.None] : [DigestType.None];
@@ -168,6 +232,8 @@ public sealed class IscsiTargetServer : IAsyncDisposable
             DataSequenceInOrder = true,
             ErrorRecoveryLevel = 0,
             ToleratesRepeatedKeys = true,
+            ExtensionKeys = target is null ? NoExtensionKeys
+                : target.Options.InBandStateSave ? InBandStateSaveEnabled : InBandStateSaveDisabled,
         };
     }
 

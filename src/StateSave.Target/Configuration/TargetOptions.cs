@@ -31,4 +31,10 @@ public sealed class TargetOptions
 
     /// <summary>Whether a redirection is permanent (status 0102h) rather than temporary (0101h).</summary>
     public bool RedirectPermanently { get; init; }
+
+    /// <summary>
+    /// Answer <c>Yes</c> to the in-band state-save key (specs/in-band-state-save.md §1), so that the storage system can
+    /// send State Save Requests on the sessions of initiators that proposed it. Off: the key is answered <c>No</c>.
+    /// </summary>
+    public bool InBandStateSave { get; init; }
 }

@@ -12,5 +12,10 @@ internal readonly struct SendBatch(TargetConnection connection)
         where TPdu : struct, IIscsiPdu<TPdu>, ITargetSequencedPdu =>
         connection.WriteLocked(ref pdu, advanceStatSN);
 
+    /// <summary>Writes a PDU that carries no sequence numbers (a vendor-specific PDU of the in-band state-save protocol).</summary>
+    public void WriteUnsequenced<TPdu>(ref TPdu pdu)
+        where TPdu : struct, IIscsiPdu<TPdu> =>
+        connection.WriteUnsequencedLocked(ref pdu);
+
     public ValueTask DisposeAsync() => connection.EndBatchAsync();
 }

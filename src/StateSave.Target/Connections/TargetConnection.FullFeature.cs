@@ -46,6 +46,9 @@ internal sealed partial class TargetConnection
             case IscsiOpcode.LoginRequest:
                 await SendRejectAsync(RejectReason.ProtocolError, pdu.Header, "a Login Request in the full feature phase").ConfigureAwait(false);
                 return true;
+            case IscsiOpcode.VendorSpecificInitiator1C or IscsiOpcode.VendorSpecificInitiator1D or IscsiOpcode.VendorSpecificInitiator1E:
+                await HandleVendorSpecificAsync(session, pdu).ConfigureAwait(false);
+                return true;
             default:
                 await SendRejectAsync(RejectReason.CommandNotSupported, pdu.Header, $"{pdu.Opcode} is not supported").ConfigureAwait(false);
                 return true;

@@ -246,7 +246,7 @@ internal sealed partial class TargetConnection
 
         state.Settings = _server.NegotiationSettingsFor(state.Target, PortalGroupTag);
         state.Engine = new NegotiationEngine(NegotiationRole.Target, state.SessionType, request.CurrentStage, state.Settings,
-            isLeadingConnection: state.Tsih == 0);
+            IscsiTargetServer.KeyRegistry, isLeadingConnection: state.Tsih == 0);
     }
 
     private static void Authenticate(LoginState state, NegotiationEngine engine, List<TextKeyValue> chapPairs, List<TextKeyValue> answers)

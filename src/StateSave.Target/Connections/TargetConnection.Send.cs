@@ -27,6 +27,10 @@ internal sealed partial class TargetConnection
         IscsiPduWriter.Write(_transport.Output, pdu, _sendDigests);
     }
 
+    internal void WriteUnsequencedLocked<TPdu>(ref TPdu pdu)
+        where TPdu : struct, IIscsiPdu<TPdu> =>
+        IscsiPduWriter.Write(_transport.Output, pdu, _sendDigests);
+
     internal async ValueTask EndBatchAsync()
     {
         try

@@ -63,7 +63,7 @@ internal sealed partial class TargetConnection
         if (negotiated.Count > 0)
         {
             var engine = new NegotiationEngine(NegotiationRole.Target, session.IsDiscovery ? SessionType.Discovery : SessionType.Normal,
-                LoginStage.FullFeaturePhase, _server.NegotiationSettingsFor(session.Target, PortalGroupTag));
+                LoginStage.FullFeaturePhase, _server.NegotiationSettingsFor(session.Target, PortalGroupTag), IscsiTargetServer.KeyRegistry);
             answers.AddRange(engine.ProcessReceived(negotiated));
         }
 

@@ -39,6 +39,8 @@ internal sealed partial class TargetConnection : IAsyncDisposable
 
     public string ConnectionId => _transport.ConnectionId;
 
+    public System.Net.EndPoint? RemoteEndPoint => _transport.RemoteEndPoint;
+
     public ushort PortalGroupTag { get; }
 
     public ushort Cid { get; private set; }
@@ -207,6 +209,7 @@ internal sealed partial class TargetConnection : IAsyncDisposable
 
     private async Task TearDownAsync()
     {
+        FailInBandExchanges(_endReason);
         TargetSession? session = Session;
         if (session is not null && ReferenceEquals(session.Connection, this))
         {

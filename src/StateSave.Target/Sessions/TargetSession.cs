@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using StateSave.Iscsi.InBand;
 using StateSave.Iscsi.Negotiation;
 using StateSave.Iscsi.Protocol;
 using StateSave.Scsi.Server;
@@ -44,6 +45,9 @@ internal sealed class TargetSession
     public TargetNode? Target { get; }
 
     public bool IsDiscovery => Target is null;
+
+    /// <summary>Both sides said Yes to the in-band state-save key (specs/in-band-state-save.md §1).</summary>
+    public bool InBandStateSave => Target is not null && InBandStateSaveKey.IsEnabled(Parameters);
 
     public NegotiatedParameters Parameters { get; }
 

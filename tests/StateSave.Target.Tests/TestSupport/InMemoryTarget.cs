@@ -17,11 +17,18 @@ internal sealed class InMemoryTarget : IAsyncDisposable
     public IscsiTargetServer Server { get; }
 
     public static InMemoryTarget Start(IScsiDeviceServer device, ChapOptions? chap = null, IList<string>? allowed = null,
-        SessionLimits? limits = null, string? redirectTo = null)
+        SessionLimits? limits = null, string? redirectTo = null, bool inBandStateSave = false)
     {
         var options = new IscsiTargetServerOptions
         {
-            Targets = [new TargetOptions { Name = TargetName, DeviceServer = device, Chap = chap, AllowedInitiators = allowed, RedirectTo = redirectTo }],
+            Targets =
+            [
+                new TargetOptions
+                {
+                    Name = TargetName, DeviceServer = device, Chap = chap, AllowedInitiators = allowed, RedirectTo = redirectTo,
+                    InBandStateSave = inBandStateSave,
+                },
+            ],
             Limits = limits ?? new SessionLimits { NopInInterval = TimeSpan.Zero },
         };
         var server = new IscsiTargetServer(options, TestLoggerFactory.Instance);
