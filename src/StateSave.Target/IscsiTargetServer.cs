@@ -26,6 +26,7 @@ public sealed class IscsiTargetServer : IAsyncDisposable
     private readonly IscsiTargetServerOptions _options;
     private readonly Dictionary<string, TargetNode> _targets = new(StringComparer.Ordinal);
     private readonly List<(IIscsiTransportListener Listener, ushort PortalGroupTag)> _listeners = [];
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<ushort, bool> _disabledPortalGroups = new();
     private readonly List<Task> _acceptLoops = [];
     private readonly HashSet<TargetConnection> _connections = [];
     private readonly Lock _connectionsSync = new();
@@ -84,6 +85,31 @@ public sealed class IscsiTargetServer : IAsyncDisposable
         return Task.CompletedTask;
     }
 
+    /// <summary>
+    /// Takes a portal group out of service (a failed controller port) or back: while disabled its connections are
+    /// reset and new ones refused; the sessions on it end (their hosts fail over to other portals).
+    /// </summary>
+    public void SetPortalGroupEnabled(ushort portalGroupTag, bool enabled)
+    {
+        if (enabled)
+        {
+            _disabledPortalGroups.TryRemove(portalGroupTag, out _);
+            return;
+        }
+
+        _disabledPortalGroups[portalGroupTag] = true;
+        TargetConnection[] affected;
+        lock (_connectionsSync)
+        {
+            affected = [.. _connections.Where(c => c.PortalGroupTag == portalGroupTag)];
+        }
+
+        foreach (TargetConnection connection in affected)
+        {
+            connection.Close("the portal group was disabled");
+        }
+    }
+
     /// <summary>Serves connections from any transport listener (e.g. an in-memory one in tests) as a portal of the group.</summary>
     public void AddListener(IIscsiTransportListener listener, ushort portalGroupTag = 1)
     {
@@ -114,6 +140,14 @@ public sealed class IscsiTargetServer : IAsyncDisposable
             if (transport is null)
             {
                 return;
+            }
+
+            if (_disabledPortalGroups.ContainsKey(portalGroupTag))
+            {
+                // A failed port: the connection is refused as a dead port would (reset at once).
+                transport.Abort("the portal group is disabled");
+                await transport.DisposeAsync().ConfigureAwait(false);
+                continue;
             }
 
             TargetLog.ConnectionAccepted(Logger, transport.ConnectionId, transport.RemoteEndPoint);
