@@ -56,14 +56,14 @@ internal sealed class InitiatorTask : IValueTaskSource<ScsiCommandResponse>
     public CancellationTokenRegistration Cancellation;
 
     /// <summary>Takes the task for a new command: a fresh tag, a reset completion source.</summary>
-    public void Prepare(in ScsiCommand command, ReadOnlySpan<byte> cdb, long submitOrder)
+    public void Prepare(in ScsiCommand command, long submitOrder)
     {
         // 15 bits of generation keep tags of SCSI tasks below 8000_0000h, which control operations use.
         _generation = (ushort)((_generation + 1) & 0x7FFF);
         InitiatorTaskTag = ((uint)_generation << 16) | (uint)Slot;
         _core.Reset();
         Lun = command.Lun.Value;
-        Cdb = new ScsiCdb(cdb);
+        Cdb = command.Cdb;
         Attribute = command.Attribute;
         DataIn = command.DataIn;
         DataOut = command.DataOut;

@@ -37,7 +37,7 @@ public sealed partial class IscsiSession
         lock (_gate)
         {
             task = RentLocked();
-            task.Prepare(command, command.Cdb.Span, ++_submitOrder);
+            task.Prepare(command, ++_submitOrder);
             if (_state is SessionState.Closed or SessionState.Failed)
             {
                 task.TryComplete(new ScsiCommandResponse { Outcome = _state == SessionState.Closed ? CommandOutcome.SessionClosed : CommandOutcome.SessionFailed });
@@ -80,9 +80,9 @@ public sealed partial class IscsiSession
 
     private static void Validate(in ScsiCommand command)
     {
-        if (command.Cdb.Length is < 1 or > ScsiCdb.HeaderLength)
+        if (command.CdbLength == 0)
         {
-            throw new ArgumentException($"A CDB of {command.Cdb.Length} bytes is not supported (1 to 16).", nameof(command));
+            throw new ArgumentException("The command has no CDB.", nameof(command));
         }
 
         if (!command.DataIn.IsEmpty && !command.DataOut.IsEmpty)
