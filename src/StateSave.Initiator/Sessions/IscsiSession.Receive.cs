@@ -18,6 +18,10 @@ public sealed partial class IscsiSession
     private const int StatSNOffset = 24;
     private const int ExpCmdSNOffset = 28;
     private const int MaxCmdSNOffset = 32;
+    private const byte ResetOccurredAsc = 0x29;
+
+    private readonly Dictionary<ulong, int> _absorbedAttentions = [];
+    private int _reinstatements;
 
     void IConnectionOwner.OnPdu(InitiatorConnection connection, in IscsiPdu pdu)
     {
@@ -190,6 +194,12 @@ public sealed partial class IscsiSession
                 }
             }
 
+            if (response.Status == ScsiStatus.CheckCondition && decoded is { SenseKey: SenseKey.UnitAttention } ua
+                && ua.AdditionalSenseCode.Asc == ResetOccurredAsc && AbsorbReinstatementAttentionLocked(task))
+            {
+                return;
+            }
+
             CompleteLocked(task, new ScsiCommandResponse
             {
                 Outcome = response.Response == ScsiServiceResponse.CommandCompletedAtTarget ? CommandOutcome.Completed : CommandOutcome.TargetFailure,
@@ -203,6 +213,25 @@ public sealed partial class IscsiSession
                 DataInLength = task.DataInLength,
             });
         }
+    }
+
+    /// <summary>
+    /// A reinstatement makes the target report "power on, reset, or I_T nexus loss occurred" (29h/xxh) once per LU
+    /// on the new nexus. The session caused it, so the first such unit attention per LU after each reinstatement is
+    /// absorbed: the command is queued again instead of failing. Later unit attentions reach the caller.
+    /// </summary>
+    private bool AbsorbReinstatementAttentionLocked(InitiatorTask task)
+    {
+        if (_reinstatements == 0 || (_absorbedAttentions.TryGetValue(task.Lun, out int seen) && seen == _reinstatements))
+        {
+            return false;
+        }
+
+        _absorbedAttentions[task.Lun] = _reinstatements;
+        task.ResetWireState();
+        _pendingCommands.Enqueue(task);
+        _pumpSignal.Set();
+        return true;
     }
 
     private void OnReadyToTransfer(in IscsiPdu pdu)

@@ -130,6 +130,7 @@ public sealed partial class IscsiSession
                     }
 
                     InstallLocked(transport, login);
+                    _reinstatements++;
                     count = _pendingCommands.Count;
                 }
 
