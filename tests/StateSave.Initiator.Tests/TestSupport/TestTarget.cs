@@ -25,6 +25,7 @@ internal sealed class TestTarget : IAsyncDisposable
 
     private TestTarget(IscsiTargetServer server, ScsiTargetDevice device, MemoryBlockStore store, InMemoryTransport? network, EndPoint portal)
     {
+        Unit = (BlockLogicalUnit)(device.TryGetLogicalUnit(LogicalUnitNumber.Zero, out ILogicalUnit unit) ? unit : throw new InvalidOperationException());
         Server = server;
         Device = device;
         Store = store;
@@ -38,6 +39,8 @@ internal sealed class TestTarget : IAsyncDisposable
 
     public MemoryBlockStore Store { get; }
 
+    public BlockLogicalUnit Unit { get; }
+
     public EndPoint Portal { get; }
 
     public static async Task<TestTarget> StartAsync(bool tcp = false, ulong blocks = 65536, ChapOptions? chap = null, SessionLimits? limits = null,
@@ -45,7 +48,8 @@ internal sealed class TestTarget : IAsyncDisposable
     {
         var store = new MemoryBlockStore(blocks, BlockLength);
         var device = new ScsiTargetDevice();
-        device.AddLogicalUnit(LogicalUnitNumber.Zero, new BlockLogicalUnit(new BlockLogicalUnitOptions { Store = store, NaaIdentifier = (UInt128)0x6001405_0000_0001 << 64 }));
+        device.AddLogicalUnit(LogicalUnitNumber.Zero, new BlockLogicalUnit(new BlockLogicalUnitOptions { Store = store, NaaIdentifier = (UInt128)0x60014050_00000001 << 64 }));
+        device.AddLogicalUnit(LogicalUnitNumber.FromSingleLevel(1), new BlockLogicalUnit(new BlockLogicalUnitOptions { Store = new MemoryBlockStore(2048, 4096), UnitSerialNumber = "LUN1SERIAL" }));
         var options = new IscsiTargetServerOptions
         {
             Portals = tcp ? [new PortalOptions { EndPoint = new IPEndPoint(IPAddress.Loopback, 0) }] : [],
@@ -85,7 +89,7 @@ internal sealed class TestTarget : IAsyncDisposable
 
     public static async Task ClearUnitAttentionsAsync(IscsiSession session, int lun = 0)
     {
-        var client = new Scsi.ScsiClient(session, LogicalUnitNumber.FromSingleLevel(lun));
+        var client = new StateSave.Initiator.Scsi.ScsiClient(session, LogicalUnitNumber.FromSingleLevel(lun));
         for (int i = 0; i < 4; i++)
         {
             if ((await client.TestUnitReadyAsync()).IsGood)
