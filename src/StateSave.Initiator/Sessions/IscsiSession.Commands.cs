@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using StateSave.Initiator.Commands;
 using StateSave.Iscsi.Protocol;
 using StateSave.Scsi;
@@ -22,17 +21,36 @@ public sealed partial class IscsiSession
     /// <paramref name="cancellationToken"/> after the command was sent issues ABORT TASK; the command then ends
     /// <see cref="CommandOutcome.Aborted"/> unless its status arrived first.
     /// </summary>
-    /// <remarks>No allocation in steady state: task objects are pooled and this method uses a pooling builder.</remarks>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    public async ValueTask<ScsiCommandResponse> ExecuteAsync(ScsiCommand command, CancellationToken cancellationToken = default)
+    /// <remarks>
+    /// No allocation in steady state: task objects are pooled and the returned value task is backed by one of them.
+    /// Only a caller that finds every slot taken goes through an async wait.
+    /// </remarks>
+    public ValueTask<ScsiCommandResponse> ExecuteAsync(ScsiCommand command, CancellationToken cancellationToken = default)
     {
         Validate(command);
-        if (State is SessionState.Closed or SessionState.Failed)
+        SessionState state = State;
+        if (state is SessionState.Closed or SessionState.Failed)
         {
-            return new ScsiCommandResponse { Outcome = State == SessionState.Closed ? CommandOutcome.SessionClosed : CommandOutcome.SessionFailed };
+            return new ValueTask<ScsiCommandResponse>(Unusable(state));
         }
 
+        if (!_slots.Wait(0, CancellationToken.None))
+        {
+            return ExecuteWhenSlotFreeAsync(command, cancellationToken);
+        }
+
+        return Start(command, cancellationToken);
+    }
+
+    private async ValueTask<ScsiCommandResponse> ExecuteWhenSlotFreeAsync(ScsiCommand command, CancellationToken cancellationToken)
+    {
         await _slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return await Start(command, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Takes a task for the command (a slot is held), queues it and drives the writer.</summary>
+    private ValueTask<ScsiCommandResponse> Start(in ScsiCommand command, CancellationToken cancellationToken)
+    {
         InitiatorTask task;
         lock (_gate)
         {
@@ -40,7 +58,7 @@ public sealed partial class IscsiSession
             task.Prepare(command, ++_submitOrder);
             if (_state is SessionState.Closed or SessionState.Failed)
             {
-                task.TryComplete(new ScsiCommandResponse { Outcome = _state == SessionState.Closed ? CommandOutcome.SessionClosed : CommandOutcome.SessionFailed });
+                task.TryComplete(Unusable(_state));
             }
             else
             {
@@ -54,9 +72,12 @@ public sealed partial class IscsiSession
             task.Cancellation = cancellationToken.UnsafeRegister(s_onCancelled, new CancelState(this, task, task.InitiatorTaskTag));
         }
 
-        await KickWriterAsync().ConfigureAwait(false);
-        return await new ValueTask<ScsiCommandResponse>(task, task.Version).ConfigureAwait(false);
+        KickWriter();
+        return new ValueTask<ScsiCommandResponse>(task, task.Version);
     }
+
+    private static ScsiCommandResponse Unusable(SessionState state) =>
+        new() { Outcome = state == SessionState.Closed ? CommandOutcome.SessionClosed : CommandOutcome.SessionFailed };
 
     /// <summary>The commands not completed yet, in submission order (for the host layer and ABORT TASK).</summary>
     public IReadOnlyList<InFlightCommand> GetInFlightCommands()

@@ -1,5 +1,5 @@
 using System.Buffers;
-using System.Runtime.CompilerServices;
+using System.IO.Pipelines;
 using StateSave.Initiator.Commands;
 using StateSave.Initiator.Connections;
 using StateSave.Iscsi.Protocol;
@@ -11,6 +11,8 @@ namespace StateSave.Initiator.Sessions;
 /// The write path: one writer at a time, chosen by combining. Whoever finds no writer active becomes it and sends
 /// everything queued (control PDUs first, then Data-Out for R2Ts, then commands while the CmdSN window is open),
 /// flushing once per batch; others only queue and leave. The read loop never writes: it queues and wakes the pump.
+/// Writing is synchronous (encoding into the pipe); only a flush that the transport cannot take at once is awaited,
+/// by the pump, so callers neither wait for nor allocate on the write path.
 /// </summary>
 public sealed partial class IscsiSession
 {
@@ -21,35 +23,73 @@ public sealed partial class IscsiSession
     private Task _pump = Task.CompletedTask;
     private bool _writerActive;
     private bool _writeRequested;
+    private (InitiatorConnection Connection, ValueTask<FlushResult> Flush)? _deferredFlush;
 
     private bool WindowOpenLocked => SerialNumber.LessOrEqual(_cmdSN, _maxCmdSN);
 
-    private ValueTask KickWriterAsync()
+    /// <summary>
+    /// Becomes the writer unless one is active (then only asks it to look again) and writes synchronously. A flush
+    /// that cannot complete at once is handed to the pump, which stays the writer until it is done; so a caller never
+    /// waits here and nothing is allocated on this path.
+    /// </summary>
+    private void KickWriter()
     {
         lock (_gate)
         {
             if (_writerActive)
             {
                 _writeRequested = true;
-                return default;
+                return;
             }
 
             _writerActive = true;
         }
 
-        return RunWriterAsync();
+        WriteAvailable(fromPump: false);
     }
 
+    /// <summary>The pump: takes over deferred flushes and the writes the read loop queues (R2T data, ping answers).</summary>
     private async Task PumpAsync()
     {
         while (await _pumpSignal.WaitAsync().ConfigureAwait(false))
         {
-            await KickWriterAsync().ConfigureAwait(false);
+            bool owner = TakeDeferredFlush(out InitiatorConnection? connection, out ValueTask<FlushResult> flush);
+            if (!owner)
+            {
+                lock (_gate)
+                {
+                    if (_writerActive)
+                    {
+                        _writeRequested = true;
+                        continue;
+                    }
+
+                    _writerActive = true;
+                }
+            }
+
+            while (true)
+            {
+                if (owner)
+                {
+                    await CompleteFlushAsync(connection!, flush).ConfigureAwait(false);
+                }
+
+                if (WriteAvailable(fromPump: true))
+                {
+                    break;
+                }
+
+                owner = TakeDeferredFlush(out connection, out flush);
+            }
         }
     }
 
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    private async ValueTask RunWriterAsync()
+    /// <summary>
+    /// Writes everything that may be sent, flushing per batch. Returns true when done (the writer role released),
+    /// false when a flush is pending and was handed to the pump (which then owns the writer role).
+    /// </summary>
+    private bool WriteAvailable(bool fromPump)
     {
         while (true)
         {
@@ -66,19 +106,24 @@ public sealed partial class IscsiSession
                 {
                     // The transport was torn down under the writer; the connection's loss starts recovery.
                     connection.Fail($"writing failed: {error.Message}");
+                    wrote = false;
                     break;
                 }
 
                 wrote = true;
-                if (connection.UnflushedBytes >= FlushThreshold && !await connection.FlushAsync().ConfigureAwait(false))
+                if (connection.UnflushedBytes >= FlushThreshold)
                 {
-                    break;
+                    wrote = false;
+                    if (!FlushOrDefer(connection, fromPump))
+                    {
+                        return false;
+                    }
                 }
             }
 
-            if (wrote && connection is not null && !connection.IsEnded)
+            if (wrote && connection is not null && !connection.IsEnded && !FlushOrDefer(connection, fromPump))
             {
-                await connection.FlushAsync().ConfigureAwait(false);
+                return false;
             }
 
             lock (_gate)
@@ -86,11 +131,92 @@ public sealed partial class IscsiSession
                 if (!_writeRequested)
                 {
                     _writerActive = false;
-                    return;
+                    return true;
                 }
 
                 _writeRequested = false;
             }
+        }
+    }
+
+    private bool FlushOrDefer(InitiatorConnection connection, bool fromPump)
+    {
+        ValueTask<FlushResult> flush;
+        try
+        {
+            flush = connection.Output.FlushAsync(connection.Closing);
+        }
+        catch (Exception error) when (error is InvalidOperationException or IOException or ObjectDisposedException or OperationCanceledException)
+        {
+            connection.Fail($"sending failed: {error.Message}");
+            return true;
+        }
+
+        if (flush.IsCompleted)
+        {
+            InspectFlush(connection, flush);
+            return true;
+        }
+
+        lock (_gate)
+        {
+            _deferredFlush = (connection, flush);
+        }
+
+        if (!fromPump)
+        {
+            _pumpSignal.Set();
+        }
+
+        return false;
+    }
+
+    private bool TakeDeferredFlush(out InitiatorConnection? connection, out ValueTask<FlushResult> flush)
+    {
+        lock (_gate)
+        {
+            if (_deferredFlush is not { } deferred)
+            {
+                connection = null;
+                flush = default;
+                return false;
+            }
+
+            _deferredFlush = null;
+            (connection, flush) = deferred;
+            return true;
+        }
+    }
+
+    private static async ValueTask CompleteFlushAsync(InitiatorConnection connection, ValueTask<FlushResult> flush)
+    {
+        try
+        {
+            FlushResult result = await flush.ConfigureAwait(false);
+            if (result.IsCompleted || result.IsCanceled)
+            {
+                connection.Fail("the target stopped reading");
+            }
+        }
+        catch (Exception error) when (error is InvalidOperationException or IOException or ObjectDisposedException or OperationCanceledException)
+        {
+            connection.Fail($"sending failed: {error.Message}");
+        }
+    }
+
+    private static void InspectFlush(InitiatorConnection connection, ValueTask<FlushResult> flush)
+    {
+        try
+        {
+            FlushResult result = flush.GetAwaiter().GetResult();
+            if (result.IsCompleted || result.IsCanceled)
+            {
+                connection.Fail("the target stopped reading");
+            }
+        }
+        catch (Exception error) when (error is InvalidOperationException or IOException or ObjectDisposedException or OperationCanceledException)
+        {
+            connection.Fail($"sending failed: {error.Message}");
         }
     }
 
