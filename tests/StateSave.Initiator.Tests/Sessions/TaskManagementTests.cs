@@ -145,4 +145,25 @@ public sealed class TaskManagementTests
             Assert.That(await session.PingAsync(new byte[] { 1, 2, 3, 4, 5 }, TimeSpan.FromSeconds(5)), Is.True);
         }
     }
+
+    [Test]
+    public async Task Target_cold_reset_is_answered_and_the_session_is_reinstated()
+    {
+        var (server, device, session) = await StartGatedAsync();
+        await using (server)
+        await using (session)
+        {
+            device.Gate.SetResult();
+            TaskManagementResponse cold = await session.TargetColdResetAsync();
+            await WaitUntil(() => session.Statistics.Reconnects == 1 && session.State == SessionState.LoggedIn);
+            await TestTarget.ClearUnitAttentionsAsync(session);
+            ScsiCommandResponse after = await new ScsiClient(session, LogicalUnitNumber.Zero).TestUnitReadyAsync();
+            Assert.Multiple(() =>
+            {
+                Assert.That(cold, Is.EqualTo(TaskManagementResponse.FunctionComplete));
+                Assert.That(device.Events, Does.Contain("cold-reset"));
+                Assert.That(after.IsGood, Is.True);
+            });
+        }
+    }
 }
