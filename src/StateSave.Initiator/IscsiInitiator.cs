@@ -111,6 +111,11 @@ public sealed class IscsiInitiator
 
             if (login.RedirectAddress is null)
             {
+                if (Options.Chap is { } chap)
+                {
+                    InitiatorLog.ChapAuthenticated(_logger, targetName, chap.IsMutual);
+                }
+
                 InitiatorLog.LoginSucceeded(_logger, type, isid, login.Tsih, targetName, current, login.Parameters.HeaderDigest, login.Parameters.DataDigest,
                     login.Parameters.TargetMaxRecvDataSegmentLength, login.Parameters.MaxBurstLength, login.Parameters.FirstBurstLength,
                     login.Parameters.InitialR2T, login.Parameters.ImmediateData);

@@ -114,7 +114,18 @@ public sealed partial class IscsiSession
 
         await DrainAsync(_options.LogoutDrainTimeout, cancellationToken).ConfigureAwait(false);
         SetState(SessionState.LoggingOut, "logout requested");
-        LogoutResponsePdu response = await LogoutConnectionAsync(cancellationToken).ConfigureAwait(false);
+        LogoutResponsePdu response;
+        try
+        {
+            response = await LogoutConnectionAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception error) when (error is IscsiSessionException or TimeoutException or OperationCanceledException)
+        {
+            // No answer: the session is closed all the same (the target ends it when the connection goes).
+            await CloseAsync("logout without an answer: " + error.Message).ConfigureAwait(false);
+            throw;
+        }
+
         InitiatorLog.LoggedOut(_logger, Isid, response.Response);
         await CloseAsync("logged out").ConfigureAwait(false);
         return response.Response;

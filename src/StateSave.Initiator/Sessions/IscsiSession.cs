@@ -26,6 +26,7 @@ public sealed partial class IscsiSession : IConnectionOwner, IAsyncDisposable
     private readonly Lock _gate = new();
     private readonly SessionCounters _counters = new();
     private readonly CancellationTokenSource _disposing = new();
+    private readonly EventDispatcher _events;
     private InitiatorConnection? _connection;
     private SessionState _state = SessionState.LoggedIn;
     private NegotiatedParameters _parameters;
@@ -52,6 +53,7 @@ public sealed partial class IscsiSession : IConnectionOwner, IAsyncDisposable
         _free = new Stack<InitiatorTask>(_options.QueueDepth);
         _slots = new SemaphoreSlim(_options.QueueDepth, _options.QueueDepth);
         _returnTask = ReturnTask;
+        _events = new EventDispatcher(_logger);
     }
 
     /// <summary>Raised (on the thread pool) when <see cref="State"/> changes.</summary>
@@ -197,24 +199,10 @@ public sealed partial class IscsiSession : IConnectionOwner, IAsyncDisposable
 
     private void Raise<TArgs>(EventHandler<TArgs>? handler, TArgs args) where TArgs : EventArgs
     {
-        if (handler is null)
+        if (handler is not null)
         {
-            return;
+            _events.Post(() => handler(this, args));
         }
-
-        ThreadPool.QueueUserWorkItem(state =>
-        {
-            try
-            {
-                handler(this, state);
-            }
-#pragma warning disable CA1031 // A subscriber's failure must not take the session down.
-            catch (Exception error)
-#pragma warning restore CA1031
-            {
-                InitiatorLog.EventHandlerFailed(_logger, error);
-            }
-        }, args, preferLocal: false);
     }
 
     /// <summary>Logs out (if still logged in) and releases everything; commands still waiting end as SessionClosed.</summary>
