@@ -105,6 +105,30 @@ public sealed class ScsiClientTests
     }
 
     [Test]
+    public async Task Preempt_by_a_second_initiator_port_takes_over_the_reservation()
+    {
+        var otherIsid = StateSave.Iscsi.Protocol.Isid.FromFields(StateSave.Iscsi.Protocol.Isid.TypeRandom, 1, 0x1234, 0, 0x5678);
+        await using IscsiSession other = await _target.Initiator().LoginAsync(_target.Portal, TestTarget.TargetName, otherIsid);
+        await TestTarget.ClearUnitAttentionsAsync(other);
+        var second = new ScsiClient(other, LogicalUnitNumber.Zero);
+        await _client.RegisterAsync(0x1111);
+        await _client.ReserveAsync(0x1111, PersistentReservationType.ExclusiveAccess);
+        await second.RegisterAsync(0x2222);
+        ScsiCommandResponse blocked = await second.Read10Async(0, 1, new byte[512]);
+        await second.PreemptAsync(0x2222, 0x1111, PersistentReservationType.ExclusiveAccess);
+        PersistentReservation now = await second.PersistentReserveReadReservationAsync();
+        PersistentReserveKeys keys = await second.PersistentReserveReadKeysAsync();
+        await second.ClearAsync(0x2222);
+        Assert.Multiple(() =>
+        {
+            Assert.That(blocked.Status, Is.EqualTo(ScsiStatus.ReservationConflict));
+            Assert.That(now.ReservationKey, Is.EqualTo(0x2222ul));
+            Assert.That(now.Type, Is.EqualTo(PersistentReservationType.ExclusiveAccess));
+            Assert.That(keys.Keys, Is.EqualTo(new[] { 0x2222ul }));
+        });
+    }
+
+    [Test]
     public async Task Report_target_port_groups_parses_the_states()
     {
         _target.Unit.PortGroups.AddGroup(1, StateSave.Storage.PortGroups.AsymmetricAccessState.ActiveOptimized, [1], preferred: true);

@@ -78,25 +78,30 @@ public sealed class DataPathTests
         });
     }
 
-    [Test]
-    public async Task With_immediate_and_unsolicited_data_a_write_within_FirstBurstLength_needs_no_R2T()
+    [TestCase(true, 256 * 1024, 0, TestName = "Immediate data carries a whole first burst: no R2T")]
+    [TestCase(false, 256 * 1024, 0, TestName = "Unsolicited Data-Out carries a whole first burst: no R2T")]
+    [TestCase(true, 1024 * 1024, 1, TestName = "Immediate data then R2Ts beyond FirstBurstLength")]
+    [TestCase(false, 1024 * 1024, 1, TestName = "Unsolicited Data-Out then R2Ts beyond FirstBurstLength")]
+    public async Task Writes_with_InitialR2T_No_send_the_first_burst_unsolicited(bool immediateData, int length, int minimumR2Ts)
     {
         await using TestTarget target = await TestTarget.StartAsync();
-        await using IscsiSession session = await target.LoginAsync(new InitiatorOptions { InitialR2T = false, ImmediateData = true, FirstBurstLength = 256 * 1024 });
+        var options = new InitiatorOptions { InitialR2T = false, ImmediateData = immediateData, FirstBurstLength = 256 * 1024, MaxRecvDataSegmentLength = 65536 };
+        await using IscsiSession session = await target.LoginAsync(options);
         var client = new ScsiClient(session, LogicalUnitNumber.Zero);
-        int length = Math.Min(session.Parameters.FirstBurstLength, 256 * 1024);
         byte[] data = new byte[length];
         BlockPattern.Fill(data, 7, Block, 11);
         long before = session.Statistics.R2TsReceived;
-        Assert.That((await client.Write10Async(7, (ushort)(length / Block), data)).IsGood, Is.True);
+        Assert.That((await client.Write16Async(7, (uint)(length / Block), data)).IsGood, Is.True);
+        long r2ts = session.Statistics.R2TsReceived - before;
         byte[] back = new byte[length];
-        Assert.That((await client.Read10Async(7, (ushort)(length / Block), back)).IsGood, Is.True);
+        Assert.That((await client.Read16Async(7, (uint)(length / Block), back)).IsGood, Is.True);
         Assert.Multiple(() =>
         {
             Assert.That(session.Parameters.InitialR2T, Is.False);
-            Assert.That(session.Parameters.ImmediateData, Is.True);
-            Assert.That(session.Statistics.R2TsReceived, Is.EqualTo(before));
-            Assert.That(back, Is.EqualTo(data));
+            Assert.That(session.Parameters.ImmediateData, Is.EqualTo(immediateData));
+            Assert.That(session.Parameters.FirstBurstLength, Is.EqualTo(256 * 1024));
+            Assert.That(r2ts, minimumR2Ts == 0 ? Is.Zero : Is.GreaterThanOrEqualTo(minimumR2Ts));
+            Assert.That(BlockPattern.FirstMismatch(back, 7, Block, 11), Is.Null);
         });
     }
 
