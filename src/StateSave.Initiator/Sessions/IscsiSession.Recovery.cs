@@ -32,6 +32,13 @@ public sealed partial class IscsiSession
             RequeueIssuedLocked();
             state = _state;
             recover = _options.Recovery.Enabled && state is SessionState.LoggedIn or SessionState.Renewing && !_disposing.IsCancellationRequested;
+            if (recover)
+            {
+                // In the same lock as the connection's removal: nothing can observe a session without a connection
+                // that is not Recovering.
+                ChangeStateLocked(SessionState.Recovering);
+                _recovery = Task.Run(() => RecoverAsync(reason));
+            }
         }
 
         Interlocked.Increment(ref _counters.ConnectionsLost);
@@ -50,11 +57,7 @@ public sealed partial class IscsiSession
 
         if (recover)
         {
-            SetState(SessionState.Recovering, reason);
-            lock (_gate)
-            {
-                _recovery = Task.Run(() => RecoverAsync(reason));
-            }
+            PublishStateChange(state, SessionState.Recovering, reason);
         }
         else
         {
@@ -129,6 +132,8 @@ public sealed partial class IscsiSession
                         return;
                     }
 
+                    // The state changes with the connection: a loss of the new connection finds LoggedIn and recovers again.
+                    ChangeStateLocked(SessionState.LoggedIn);
                     InstallLocked(transport, login);
                     _reinstatements++;
                     count = _pendingCommands.Count;
@@ -136,7 +141,7 @@ public sealed partial class IscsiSession
 
                 Interlocked.Increment(ref _counters.Reconnects);
                 InitiatorLog.SessionRecovered(_logger, Isid, login.Tsih, count);
-                SetState(SessionState.LoggedIn, "reinstated after: " + reason);
+                PublishStateChange(SessionState.Recovering, SessionState.LoggedIn, "reinstated after: " + reason);
                 _pumpSignal.Set();
                 return;
             }
@@ -163,7 +168,18 @@ public sealed partial class IscsiSession
     private void Fail(string reason)
     {
         InitiatorLog.SessionFailed(_logger, Isid, reason);
-        SetState(SessionState.Failed, reason);
+        SessionState old;
+        lock (_gate)
+        {
+            if (_state == SessionState.Closed)
+            {
+                return;
+            }
+
+            old = ChangeStateLocked(SessionState.Failed);
+        }
+
+        PublishStateChange(old, SessionState.Failed, reason);
         FailEverything(CommandOutcome.SessionFailed, new IscsiSessionException($"The session failed: {reason}."));
     }
 

@@ -184,13 +184,25 @@ public sealed partial class IscsiSession : IConnectionOwner, IAsyncDisposable
         SessionState old;
         lock (_gate)
         {
-            old = _state;
-            if (old == state)
-            {
-                return;
-            }
+            old = ChangeStateLocked(state);
+        }
 
-            _state = state;
+        PublishStateChange(old, state, reason);
+    }
+
+    /// <summary>Changes the state under the lock; the caller publishes the change after releasing it.</summary>
+    private SessionState ChangeStateLocked(SessionState state)
+    {
+        SessionState old = _state;
+        _state = state;
+        return old;
+    }
+
+    private void PublishStateChange(SessionState old, SessionState state, string reason)
+    {
+        if (old == state)
+        {
+            return;
         }
 
         InitiatorLog.SessionStateChanged(_logger, Isid, TargetName, old, state, reason);
