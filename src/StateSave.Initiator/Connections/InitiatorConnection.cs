@@ -24,9 +24,16 @@ internal sealed class InitiatorConnection : IAsyncDisposable
     private readonly PduReaderOptions _readerOptions;
     private Task _readLoop = Task.CompletedTask;
     private int _ended;
+    private readonly Sessions.SessionCounters? _sessionCounters;
+    private long _pdusReceived;
+    private long _bytesReceived;
+    private long _pdusSent;
+    private long _bytesSent;
 
-    public InitiatorConnection(IIscsiTransportConnection transport, IConnectionOwner owner, NegotiatedParameters parameters, ILogger logger)
+    public InitiatorConnection(IIscsiTransportConnection transport, IConnectionOwner owner, NegotiatedParameters parameters, ILogger logger,
+        Sessions.SessionCounters? sessionCounters = null)
     {
+        _sessionCounters = sessionCounters;
         _transport = transport;
         _owner = owner;
         _logger = logger;
@@ -66,7 +73,22 @@ internal sealed class InitiatorConnection : IAsyncDisposable
     public void Start() => _readLoop = Task.Run(ReadLoopAsync);
 
     /// <summary>Encodes one PDU into the output (the caller is the session's single writer).</summary>
-    public int Write<TPdu>(in TPdu pdu) where TPdu : struct, IIscsiPdu<TPdu> => IscsiPduWriter.Write(_transport.Output, pdu, SendDigests);
+    public int Write<TPdu>(in TPdu pdu) where TPdu : struct, IIscsiPdu<TPdu>
+    {
+        int written = IscsiPduWriter.Write(_transport.Output, pdu, SendDigests);
+        _pdusSent++; // only the session's single writer writes
+        _bytesSent += written;
+        if (_sessionCounters is not null)
+        {
+            Interlocked.Increment(ref _sessionCounters.PdusSent);
+        }
+
+        return written;
+    }
+
+    /// <summary>A snapshot of this connection's counters.</summary>
+    public ConnectionStatistics Statistics => new(ConnectionId, RemoteEndPoint, Interlocked.Read(ref _pdusReceived), Interlocked.Read(ref _bytesReceived),
+        Interlocked.Read(ref _pdusSent), Interlocked.Read(ref _bytesSent));
 
     /// <summary>Writes raw bytes (hand-built PDUs for conformance tests).</summary>
     public void WriteRaw(ReadOnlySpan<byte> bytes) => _transport.Output.Write(bytes);
@@ -130,6 +152,8 @@ internal sealed class InitiatorConnection : IAsyncDisposable
                     while (IscsiPduReader.TryRead(ref buffer, _readerOptions, out IscsiPdu pdu))
                     {
                         LastReceived = Environment.TickCount64;
+                        Interlocked.Increment(ref _pdusReceived);
+                        Interlocked.Add(ref _bytesReceived, pdu.WireLength);
                         if (_logger.IsEnabled(LogLevel.Trace))
                         {
                             InitiatorLog.PduReceived(_logger, ConnectionId, pdu.Opcode, pdu.Header.InitiatorTaskTag, pdu.Header.DataSegmentLength);

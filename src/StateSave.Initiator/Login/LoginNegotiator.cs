@@ -198,7 +198,7 @@ internal sealed class LoginNegotiator
         {
             Transit = transit,
             CurrentStage = stage,
-            NextStage = transit ? next : stage == LoginStage.SecurityNegotiation ? LoginStage.SecurityNegotiation : stage,
+            NextStage = next, // ignored on the wire unless T is set
             VersionMax = 0,
             VersionMin = 0,
             Isid = _isid,

@@ -25,6 +25,11 @@ public sealed partial class IscsiSession
 
     void IConnectionOwner.OnPdu(InitiatorConnection connection, in IscsiPdu pdu)
     {
+        if (connection.IsEnded)
+        {
+            return; // the connection was given up (its commands are queued again): what it still delivers is ignored
+        }
+
         Interlocked.Increment(ref _counters.PdusReceived);
         BasicHeaderSegment header = pdu.Header;
         UpdateWindow(header.ReadUInt32(ExpCmdSNOffset), header.ReadUInt32(MaxCmdSNOffset));

@@ -294,8 +294,6 @@ public sealed partial class IscsiSession
                 WriteSolicitedData(connection, work.Task!, work.DataOut, work.ExpStatSN);
                 break;
         }
-
-        Interlocked.Increment(ref _counters.PdusSent);
     }
 
     /// <summary>

@@ -132,6 +132,18 @@ public sealed partial class IscsiSession : IConnectionOwner, IAsyncDisposable
     /// <summary>A snapshot of the session's counters.</summary>
     public SessionStatistics Statistics => _counters.Snapshot();
 
+    /// <summary>The current connection's counters (null while recovering or closed).</summary>
+    public ConnectionStatistics? ConnectionStatistics
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _connection?.Statistics;
+            }
+        }
+    }
+
     /// <summary>Installs the first connection (called by the initiator right after login).</summary>
     internal void Attach(IIscsiTransportConnection transport, LoginResult login)
     {
@@ -151,7 +163,7 @@ public sealed partial class IscsiSession : IConnectionOwner, IAsyncDisposable
         _expCmdSN = login.ExpCmdSN;
         _maxCmdSN = login.MaxCmdSN;
         _expStatSN = login.ExpStatSN;
-        _connection = new InitiatorConnection(transport, this, login.Parameters, _logger);
+        _connection = new InitiatorConnection(transport, this, login.Parameters, _logger, _counters);
         _connection.Start();
     }
 

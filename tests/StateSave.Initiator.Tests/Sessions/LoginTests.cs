@@ -48,6 +48,9 @@ public sealed class LoginTests
             Assert.That(session.Parameters.HeaderDigest, Is.EqualTo(DigestType.Crc32C));
             Assert.That(session.Parameters.DataDigest, Is.EqualTo(DigestType.Crc32C));
             Assert.That(back, Is.EqualTo(data));
+            Assert.That(session.ConnectionStatistics?.BytesReceived, Is.GreaterThan(data.Length), "Data-In with digests and headers");
+            Assert.That(session.ConnectionStatistics?.BytesSent, Is.GreaterThan(data.Length), "immediate data or Data-Out");
+            Assert.That(session.Statistics.PdusSent, Is.GreaterThanOrEqualTo(session.ConnectionStatistics?.PdusSent ?? long.MaxValue));
         });
     }
 
