@@ -200,7 +200,8 @@ public sealed partial class IscsiSession
             }
 
             if (response.Status == ScsiStatus.CheckCondition && decoded is { SenseKey: SenseKey.UnitAttention } ua
-                && ua.AdditionalSenseCode.Asc == ResetOccurredAsc && AbsorbReinstatementAttentionLocked(task))
+                && ua.AdditionalSenseCode.Asc == ResetOccurredAsc && ua.AdditionalSenseCode.Ascq is 0x00 or 0x07
+                && AbsorbReinstatementAttentionLocked(task))
             {
                 return;
             }
@@ -221,7 +222,8 @@ public sealed partial class IscsiSession
     }
 
     /// <summary>
-    /// A reinstatement makes the target report "power on, reset, or I_T nexus loss occurred" (29h/xxh) once per LU
+    /// A reinstatement makes the target report "power on, reset, or bus device reset occurred" (29h/00h) or "I_T nexus
+    /// loss occurred" (29h/07h) once per LU
     /// on the new nexus. The session caused it, so the first such unit attention per LU after each reinstatement is
     /// absorbed: the command is queued again instead of failing. Later unit attentions reach the caller.
     /// </summary>
