@@ -144,6 +144,26 @@ public sealed class LoginTests
     }
 
     [Test]
+    public async Task Discovery_and_login_over_IPv6_loopback()
+    {
+        if (!System.Net.Sockets.Socket.OSSupportsIPv6)
+        {
+            Assert.Ignore("IPv6 is not available on this machine.");
+        }
+
+        await using TestTarget target = await TestTarget.StartAsync(tcp: true, address: System.Net.IPAddress.IPv6Loopback);
+        var discovered = await target.Initiator().DiscoverAsync(target.Portal);
+        Discovery.TargetPortalAddress address = discovered.Single().Addresses.Single();
+        await using IscsiSession session = await target.Initiator().LoginAsync(address.ToEndPoint(), TestTarget.TargetName);
+        Assert.Multiple(() =>
+        {
+            Assert.That(address.Host, Is.EqualTo("::1"));
+            Assert.That(address.ToString(), Does.StartWith("[::1]:"));
+            Assert.That(session.State, Is.EqualTo(SessionState.LoggedIn));
+        });
+    }
+
+    [Test]
     public async Task Logout_closes_the_session_and_later_commands_report_SessionClosed()
     {
         await using TestTarget target = await TestTarget.StartAsync();

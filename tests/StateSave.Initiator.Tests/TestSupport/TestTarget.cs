@@ -44,7 +44,7 @@ internal sealed class TestTarget : IAsyncDisposable
     public EndPoint Portal { get; }
 
     public static async Task<TestTarget> StartAsync(bool tcp = false, ulong blocks = 65536, ChapOptions? chap = null, SessionLimits? limits = null,
-        string? redirectTo = null, bool permanentRedirect = false)
+        string? redirectTo = null, bool permanentRedirect = false, IPAddress? address = null)
     {
         var store = new MemoryBlockStore(blocks, BlockLength);
         var device = new ScsiTargetDevice();
@@ -52,7 +52,7 @@ internal sealed class TestTarget : IAsyncDisposable
         device.AddLogicalUnit(LogicalUnitNumber.FromSingleLevel(1), new BlockLogicalUnit(new BlockLogicalUnitOptions { Store = new MemoryBlockStore(2048, 4096), UnitSerialNumber = "LUN1SERIAL" }));
         var options = new IscsiTargetServerOptions
         {
-            Portals = tcp ? [new PortalOptions { EndPoint = new IPEndPoint(IPAddress.Loopback, 0) }] : [],
+            Portals = tcp ? [new PortalOptions { EndPoint = new IPEndPoint(address ?? IPAddress.Loopback, 0) }] : [],
             Targets = [new TargetOptions
             {
                 Name = TargetName, Alias = "initiator-test", DeviceServer = device, Chap = chap, RedirectTo = redirectTo,
