@@ -76,8 +76,9 @@ public sealed class ScriptedTargetTests
         });
     }
 
-    [Test]
-    public async Task An_async_logout_request_is_answered_by_logout_then_a_new_login()
+    [TestCase(AsyncEvent.LogoutRequest)]
+    [TestCase(AsyncEvent.ParameterNegotiationRequest)]
+    public async Task An_async_logout_or_renegotiation_request_is_answered_by_logout_then_a_new_login(AsyncEvent asyncEvent)
     {
         LogoutReason? reason = null;
         await using var target = new ScriptedTarget(async c =>
@@ -87,7 +88,7 @@ public sealed class ScriptedTargetTests
             {
                 await c.SendAsync(new AsynchronousMessagePdu
                 {
-                    AsyncEvent = AsyncEvent.LogoutRequest, Parameter3 = 2, StatSN = c.StatSN++, ExpCmdSN = c.ExpCmdSN, MaxCmdSN = c.MaxCmdSN,
+                    AsyncEvent = asyncEvent, Parameter3 = 2, StatSN = c.StatSN++, ExpCmdSN = c.ExpCmdSN, MaxCmdSN = c.MaxCmdSN,
                 });
                 RawPdu logout = await c.ReceiveAsync(IscsiOpcode.LogoutRequest);
                 reason = logout.As<LogoutRequestPdu>().Reason;
@@ -112,8 +113,9 @@ public sealed class ScriptedTargetTests
         });
     }
 
-    [Test]
-    public async Task An_async_drop_connection_leads_to_a_reinstatement()
+    [TestCase(AsyncEvent.DropConnection)]
+    [TestCase(AsyncEvent.DropAllConnections)]
+    public async Task An_async_drop_connection_leads_to_a_reinstatement(AsyncEvent asyncEvent)
     {
         await using var target = new ScriptedTarget(async c =>
         {
@@ -122,7 +124,7 @@ public sealed class ScriptedTargetTests
             {
                 await c.SendAsync(new AsynchronousMessagePdu
                 {
-                    AsyncEvent = AsyncEvent.DropConnection, Parameter2 = 0, StatSN = c.StatSN++, ExpCmdSN = c.ExpCmdSN, MaxCmdSN = c.MaxCmdSN,
+                    AsyncEvent = asyncEvent, Parameter2 = 0, StatSN = c.StatSN++, ExpCmdSN = c.ExpCmdSN, MaxCmdSN = c.MaxCmdSN,
                 });
                 await c.Closed;
                 return;
