@@ -26,6 +26,12 @@ public sealed record InitiatorOptions
     /// <summary>CHAP credentials; null for AuthMethod=None.</summary>
     public ChapCredentials? Chap { get; init; }
 
+    /// <summary>
+    /// Propose the in-band state-save key (specs/in-band-state-save.md §1) on normal sessions, so the storage controller
+    /// may send State Save Requests (handled by <see cref="Sessions.IscsiSession.InBandStateSaveHandler"/>).
+    /// </summary>
+    public bool InBandStateSave { get; init; }
+
     /// <summary>HeaderDigest offer, in order of preference.</summary>
     public IReadOnlyList<DigestType> HeaderDigests { get; init; } = [DigestType.None];
 
@@ -122,7 +128,14 @@ public sealed record InitiatorOptions
         DataSequenceInOrder = true,
         ErrorRecoveryLevel = 0,
         IscsiProtocolLevel = 0,
+        ExtensionKeys = InBandStateSave && sessionType == SessionType.Normal ? InBandProposal : NoExtensionKeys,
     };
+
+    private static readonly Dictionary<string, string> InBandProposal = new() { [Iscsi.InBand.InBandStateSaveKey.Name] = TextKeyNames.Yes };
+    private static readonly Dictionary<string, string> NoExtensionKeys = [];
+
+    /// <summary>The keys the initiator understands: the standard ones and the in-band state-save key.</summary>
+    internal static TextKeyRegistry KeyRegistry { get; } = Iscsi.InBand.InBandStateSaveKey.CreateRegistry();
 
     internal IIscsiTransportConnector CreateTransport() =>
         Transport ?? new SocketTransportConnector(new TransportOptions

@@ -92,4 +92,16 @@ internal static partial class InitiatorLog
     [LoggerMessage(EventId = 870, EventName = "EventHandlerFailed", Level = LogLevel.Error,
         Message = "A session event subscriber threw")]
     public static partial void EventHandlerFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 880, EventName = "StateSaveRequestReceived", Level = LogLevel.Information,
+        Message = "Connection {ConnectionId}: State Save Request VTT 0x{VendorTaskTag:x8} for failure {FailureId:x16}")]
+    public static partial void StateSaveRequestReceived(ILogger logger, string connectionId, uint vendorTaskTag, ulong failureId);
+
+    [LoggerMessage(EventId = 881, EventName = "VendorPduIgnored", Level = LogLevel.Warning,
+        Message = "Connection {ConnectionId}: vendor-specific PDU {Opcode} ignored: {Reason}")]
+    public static partial void VendorPduIgnored(ILogger logger, string connectionId, IscsiOpcode opcode, string reason);
+
+    [LoggerMessage(EventId = 882, EventName = "StateSaveHandlerFailed", Level = LogLevel.Error,
+        Message = "The State Save Request VTT 0x{VendorTaskTag:x8} failed in its handler")]
+    public static partial void StateSaveHandlerFailed(ILogger logger, uint vendorTaskTag, Exception exception);
 }

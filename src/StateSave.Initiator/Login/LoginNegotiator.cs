@@ -46,7 +46,7 @@ internal sealed class LoginNegotiator
     public async Task<LoginResult> RunAsync(CancellationToken cancellationToken)
     {
         var engine = new NegotiationEngine(NegotiationRole.Initiator, _sessionType, LoginStage.SecurityNegotiation,
-            _options.ToNegotiationSettings(_sessionType, _targetName));
+            _options.ToNegotiationSettings(_sessionType, _targetName), InitiatorOptions.KeyRegistry);
         ChapExchange? chap = _options.Chap is { } credentials ? new ChapExchange(credentials) : null;
         ChapStep chapStep = ChapStep.NotStarted;
 

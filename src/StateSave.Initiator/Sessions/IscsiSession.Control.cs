@@ -180,7 +180,8 @@ public sealed partial class IscsiSession
                 return;
             }
 
-            if (operation.InitiatorTaskTag == ReservedTag.Value && operation is not PingOperation { TargetTransferTag: not ReservedTag.Value })
+            // Answers to the target (a ping echo, State Save Data) carry no tag of ours and expect nothing back.
+            if (operation.InitiatorTaskTag == ReservedTag.Value && operation is not (PingOperation { TargetTransferTag: not ReservedTag.Value } or StateSaveDataOperation))
             {
                 _nextControlTag = _nextControlTag >= 0x7FFF_FFFE ? 0 : _nextControlTag + 1;
                 operation.InitiatorTaskTag = ControlTagBit | _nextControlTag;

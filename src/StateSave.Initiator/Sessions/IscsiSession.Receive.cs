@@ -61,6 +61,9 @@ public sealed partial class IscsiSession
                 AcknowledgeStatSN(header.ReadUInt32(StatSNOffset));
                 OnReject(connection, pdu);
                 break;
+            case IscsiOpcode.VendorSpecificTarget3C or IscsiOpcode.VendorSpecificTarget3D or IscsiOpcode.VendorSpecificTarget3E:
+                OnVendorSpecific(connection, pdu);
+                break;
             default:
                 throw new IscsiProtocolException($"The target sent {pdu.Opcode} in the full feature phase.");
         }

@@ -68,6 +68,18 @@ public sealed class TgtInteropTests
 
     [Test]
     [CancelAfter(60_000)]
+    public async Task A_stock_target_answers_NotUnderstood_to_the_in_band_key_and_the_session_works_without_it()
+    {
+        using TgtTarget tgt = TgtTarget.StartOrIgnore(Name("inband"));
+        await using IscsiSession session = await LoginAsync(tgt, new InitiatorOptions { InBandStateSave = true });
+        var client = new ScsiClient(session, Lun1);
+        ReadCapacityData capacity = await client.ReadCapacity16Async();
+        Assert.That(session.InBandStateSave, Is.False);
+        Assert.That(capacity.BlockLength, Is.EqualTo(512));
+    }
+
+    [Test]
+    [CancelAfter(60_000)]
     public async Task A_target_answering_outside_the_offered_digest_list_fails_the_login_with_a_typed_error()
     {
         // tgt (by default allowing HeaderDigest=None only) answers None to an offer of CRC32C alone: not a value offered.

@@ -44,7 +44,7 @@ internal sealed class TestTarget : IAsyncDisposable
     public EndPoint Portal { get; }
 
     public static async Task<TestTarget> StartAsync(bool tcp = false, ulong blocks = 65536, ChapOptions? chap = null, SessionLimits? limits = null,
-        string? redirectTo = null, bool permanentRedirect = false, IPAddress? address = null)
+        string? redirectTo = null, bool permanentRedirect = false, IPAddress? address = null, bool inBandStateSave = false)
     {
         var store = new MemoryBlockStore(blocks, BlockLength);
         var device = new ScsiTargetDevice();
@@ -56,7 +56,7 @@ internal sealed class TestTarget : IAsyncDisposable
             Targets = [new TargetOptions
             {
                 Name = TargetName, Alias = "initiator-test", DeviceServer = device, Chap = chap, RedirectTo = redirectTo,
-                RedirectPermanently = permanentRedirect,
+                RedirectPermanently = permanentRedirect, InBandStateSave = inBandStateSave,
             }],
             Limits = limits ?? new SessionLimits { NopInInterval = TimeSpan.Zero },
         };
