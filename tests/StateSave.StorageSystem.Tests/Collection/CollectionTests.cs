@@ -1,0 +1,141 @@
+using System.Net;
+using System.Text;
+using StateSave.Initiator;
+using StateSave.Initiator.Configuration;
+using StateSave.Initiator.InBand;
+using StateSave.Initiator.Sessions;
+using StateSave.Iscsi.Protocol;
+using StateSave.Scsi;
+using StateSave.Scsi.InBand;
+using StateSave.StorageSystem.Collection;
+using StateSave.StorageSystem.Packages;
+using StateSave.StorageSystem.Systems;
+
+namespace StateSave.StorageSystem.Tests.Collection;
+
+/// <summary>In-band state save end to end over loopback TCP: the storage system collects from hosts on the initiator library.</summary>
+[NonParallelizable]
+public class CollectionTests
+{
+    private string _output = null!;
+
+    [SetUp]
+    public void SetUp() => _output = Directory.CreateTempSubdirectory("statesave-collection-").FullName;
+
+    [TearDown]
+    public void TearDown() => Directory.Delete(_output, recursive: true);
+
+    /// <summary>A host's state: a few named buffers of known content.</summary>
+    private sealed class FakeHostState(string name, int bytes) : IHostSnapshotSource
+    {
+        public int Freezes;
+
+        public string HostName => name;
+
+        public byte[] Log { get; } = [.. Enumerable.Range(0, bytes).Select(i => (byte)(i * 7 + name.Length))];
+
+        public ValueTask<IReadOnlyList<SnapshotBuffer>> FreezeAsync(ulong failureId, StateSaveScope scope, StateSaveParameters parameters, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref Freezes);
+            return ValueTask.FromResult<IReadOnlyList<SnapshotBuffer>>(
+            [
+                new SnapshotBuffer("hba-driver", SnapshotBuffer.HbaDriverFormat, "application/json", Encoding.UTF8.GetBytes($"{{\"host\":\"{name}\"}}")),
+                new SnapshotBuffer("application/log", SnapshotBuffer.ApplicationLogFormat, "text/plain", Log),
+            ]);
+        }
+    }
+
+    private static async Task<IscsiSession> LoginAsync(EmulatedStorageSystem storage, EndPoint portal, string initiatorName, bool capable, ushort qualifier,
+        IInBandStateSaveHandler? handler = null)
+    {
+        var initiator = new IscsiInitiator(new InitiatorOptions
+        {
+            InitiatorName = initiatorName,
+            InBandStateSave = capable,
+            Isid = Isid.FromFields(Isid.TypeRandom, 0, 0x2000, 0, qualifier),
+        });
+        IscsiSession session = await initiator.LoginAsync(portal, storage.TargetName);
+        session.InBandStateSaveHandler = handler;
+        return session;
+    }
+
+    [Test]
+    [CancelAfter(60_000)]
+    public async Task A_drive_failure_collects_every_host_once_into_one_verified_package()
+    {
+        await using var storage = new EmulatedStorageSystem(new StorageSystemOptions
+        {
+            Collection = new StateSaveCollectorOptions { OutputDirectory = _output, RequestSize = 64 * 1024, Deadline = TimeSpan.FromSeconds(30) },
+        });
+        await storage.StartAsync();
+        EndPoint portalA = storage.Portals[0].EndPoint;
+        EndPoint portalB = storage.Portals[1].EndPoint;
+
+        var multipath = new FakeHostState("host-multipath", 300_000);
+        var single = new FakeHostState("host-single", 5_000);
+        var multipathResponder = new InBandSnapshotResponder(multipath);
+        await using IscsiSession m1 = await LoginAsync(storage, portalA, "iqn.2026-11.test:host-multipath", true, 1, multipathResponder);
+        await using IscsiSession m2 = await LoginAsync(storage, portalB, "iqn.2026-11.test:host-multipath", true, 2, multipathResponder);
+        await using IscsiSession s1 = await LoginAsync(storage, portalA, "iqn.2026-11.test:host-single", true, 3, new InBandSnapshotResponder(single));
+        await using IscsiSession stock = await LoginAsync(storage, portalB, "iqn.2026-11.test:host-stock", false, 4);
+        var events = new List<AsyncMessageEventArgs>();
+        stock.AsyncMessageReceived += (_, e) => { lock (events) { events.Add(e); } };
+
+        CollectionResult result = await storage.FailDriveAsync(3, "unrecovered read error");
+        StateSavePackage package = await StateSavePackageReader.OpenAsync(result.PackagePath);
+        PackageHost Host(string name) => package.Manifest!.Hosts.Single(h => h.InitiatorName == name);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(package.Problems, Is.Empty);
+            Assert.That(package.Manifest!.Failure.Component, Is.EqualTo("drive 3 (SSDRV0003)"));
+            Assert.That(Host("iqn.2026-11.test:host-multipath").Outcome, Is.EqualTo(HostOutcome.Complete), Host("iqn.2026-11.test:host-multipath").Reason);
+            Assert.That(Host("iqn.2026-11.test:host-multipath").Sessions, Has.Count.EqualTo(2));
+            Assert.That(multipath.Freezes, Is.EqualTo(1), "two paths, one snapshot");
+            Assert.That(Host("iqn.2026-11.test:host-single").Outcome, Is.EqualTo(HostOutcome.Complete));
+            Assert.That(Host("iqn.2026-11.test:host-stock").Outcome, Is.EqualTo(HostOutcome.NotCapable));
+            Assert.That(package.Manifest.Controller.Entries.Select(e => e.Name), Does.Contain("controller/state.json"));
+            Assert.That(multipathResponder.Snapshots, Is.Empty, "the snapshot was released");
+        });
+
+        PackageEntry log = Host("iqn.2026-11.test:host-multipath").Entries.Single(e => e.Name.EndsWith("/12.bin", StringComparison.Ordinal));
+        using var copy = new MemoryStream();
+        await StateSavePackageReader.CopyEntryAsync(result.PackagePath, log.Name, copy);
+        Assert.That(copy.ToArray(), Is.EqualTo(multipath.Log));
+        await Task.Delay(200);
+        lock (events)
+        {
+            Assert.That(events.Select(e => (e.AsyncEvent, e.Sense?.AdditionalSenseCode)),
+                Does.Contain((AsyncEvent.ScsiAsyncEvent, (AdditionalSenseCode?)StateSaveCollector.StateSaveRequested)));
+        }
+    }
+
+    [Test]
+    [CancelAfter(60_000)]
+    public async Task A_host_that_never_answers_times_out_and_the_package_still_appears()
+    {
+        await using var storage = new EmulatedStorageSystem(new StorageSystemOptions
+        {
+            Collection = new StateSaveCollectorOptions
+            {
+                OutputDirectory = _output, RequestTimeout = TimeSpan.FromMilliseconds(300), Deadline = TimeSpan.FromSeconds(3),
+            },
+        });
+        await storage.StartAsync();
+        await using IscsiSession silent = await LoginAsync(storage, storage.Portals[0].EndPoint, "iqn.2026-11.test:silent", true, 5, new NeverAnswers());
+        var good = new FakeHostState("good", 1000);
+        await using IscsiSession answering = await LoginAsync(storage, storage.Portals[0].EndPoint, "iqn.2026-11.test:good", true, 6, new InBandSnapshotResponder(good));
+
+        CollectionResult result = await storage.FailDriveAsync(0, "failed");
+        StateSavePackage package = await StateSavePackageReader.OpenAsync(result.PackagePath);
+        Assert.That(package.IsValid, Is.True, string.Join("; ", package.Problems));
+        Assert.That(package.Manifest!.Hosts.Single(h => h.InitiatorName == "iqn.2026-11.test:silent").Outcome, Is.EqualTo(HostOutcome.TimedOut));
+        Assert.That(package.Manifest.Hosts.Single(h => h.InitiatorName == "iqn.2026-11.test:good").Outcome, Is.EqualTo(HostOutcome.Complete));
+        Assert.That(result.Elapsed, Is.LessThan(TimeSpan.FromSeconds(20)));
+    }
+
+    private sealed class NeverAnswers : IInBandStateSaveHandler
+    {
+        public ValueTask HandleAsync(IscsiSession session, InBandStateSaveRequest request, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+    }
+}
