@@ -1,5 +1,8 @@
 using System.Net;
 using Microsoft.Extensions.Logging;
+using StateSave.Host.Failover;
+using StateSave.Initiator.Commands;
+using StateSave.Initiator.Scsi;
 using StateSave.Initiator.Sessions;
 using StateSave.Iscsi.Protocol;
 
@@ -44,11 +47,16 @@ internal static partial class HostLog
 
     [LoggerMessage(EventId = 931, EventName = "PathStateChanged", Level = LogLevel.Warning,
         Message = "Path {Path} of {Device}: {OldState} -> {NewState} ({Reason})")]
-    public static partial void PathStateChanged(ILogger logger, string device, string path, string oldState, string newState, string reason);
+    public static partial void PathStateChanged(ILogger logger, string device, string path, PathState oldState, PathState newState, string reason);
+
+    [LoggerMessage(EventId = 938, EventName = "AccessStateChanged", Level = LogLevel.Information,
+        Message = "Path {Path} of {Device}: ALUA {OldState} -> {NewState} ({Reason})")]
+    public static partial void AccessStateChanged(ILogger logger, string device, string path, AsymmetricAccessState oldState, AsymmetricAccessState newState,
+        string reason);
 
     [LoggerMessage(EventId = 932, EventName = "IoRetried", Level = LogLevel.Debug,
         Message = "I/O on {Device} retried after path {Path} answered {Response}")]
-    public static partial void IoRetried(ILogger logger, string device, string path, string response);
+    public static partial void IoRetried(ILogger logger, string device, string path, ScsiCommandResponse response);
 
     [LoggerMessage(EventId = 933, EventName = "IoFailed", Level = LogLevel.Error,
         Message = "I/O on {Device} failed: {Reason}")]
@@ -63,8 +71,12 @@ internal static partial class HostLog
     public static partial void DiscoveryFailed(ILogger logger, string path, string reason);
 
     [LoggerMessage(EventId = 936, EventName = "ProbeFailed", Level = LogLevel.Debug,
-        Message = "Probe of path {Path} failed: {Reason}")]
-    public static partial void ProbeFailed(ILogger logger, string path, string reason);
+        Message = "{Operation} on path {Path} failed: {Reason}")]
+    public static partial void ProbeFailed(ILogger logger, string path, string operation, string reason);
+
+    [LoggerMessage(EventId = 939, EventName = "ProbeAnswered", Level = LogLevel.Debug,
+        Message = "Probe of path {Path} answered {Response}")]
+    public static partial void ProbeAnswered(ILogger logger, string path, ScsiCommandResponse response);
 
     [LoggerMessage(EventId = 937, EventName = "BackgroundFailed", Level = LogLevel.Error,
         Message = "Background work {Work} failed")]
