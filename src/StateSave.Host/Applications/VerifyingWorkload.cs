@@ -104,6 +104,42 @@ public sealed class VerifyingWorkload : IHostApplication
             $"stop: {stats.Operations} I/Os ({stats.Reads} reads, {stats.Writes} writes), {stats.BlocksVerified} blocks verified, {stats.Errors} errors, {stats.VerificationFailures} verification failures"));
     }
 
+    /// <summary>
+    /// Reads the whole region once and verifies every block (extent by extent, each taken as a worker would, so it may
+    /// run beside the workload). Returns the verification failures found by this pass.
+    /// </summary>
+    public async Task<long> VerifyRegionAsync(CancellationToken cancellationToken)
+    {
+        long before = Interlocked.Read(ref _verificationFailures);
+        int blockLength = (int)_device.BlockLength;
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(_extentBlocks * blockLength);
+        try
+        {
+            for (int extent = 0; extent < _extentBusy.Length; extent++)
+            {
+                while (!TryTakeExtent(extent))
+                {
+                    await Task.Delay(1, cancellationToken).ConfigureAwait(false);
+                }
+
+                try
+                {
+                    await ReadAsync(extent * _extentBlocks, buffer.AsMemory(0, _extentBlocks * blockLength)).ConfigureAwait(false);
+                }
+                finally
+                {
+                    ReleaseExtent(extent);
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+
+        return Interlocked.Read(ref _verificationFailures) - before;
+    }
+
     private async Task WorkerAsync(int worker, CancellationToken cancellationToken)
     {
         var random = new Random(_options.Seed + worker);
@@ -259,6 +295,20 @@ public sealed class VerifyingWorkload : IHostApplication
 
         // Unreachable: there are at least as many extents as workers.
         throw new InvalidOperationException("No free extent.");
+    }
+
+    private bool TryTakeExtent(int extent)
+    {
+        lock (_extentGate)
+        {
+            if (_extentBusy[extent])
+            {
+                return false;
+            }
+
+            _extentBusy[extent] = true;
+            return true;
+        }
     }
 
     private void ReleaseExtent(int extent)

@@ -139,7 +139,8 @@ public sealed partial class FailoverDriver : IAsyncDisposable
 
                 if (e.NewState != SessionState.LoggedIn)
                 {
-                    ChangeState(device, path, e.NewState == SessionState.Closed ? PathState.Removed : PathState.Failed, reason);
+                    // Our own logout removes the path; anything else (recovery, renewal, failure) only takes it out of service.
+                    ChangeState(device, path, e.NewState is SessionState.Closed or SessionState.LoggingOut ? PathState.Removed : PathState.Failed, reason);
                 }
             }
         }

@@ -32,10 +32,10 @@ public sealed class MultipathPath
         RelativeTargetPort = relativeTargetPort;
         TargetPortGroup = targetPortGroup;
         _lastChange = now;
-        Name = $"{session.Id}:{lun.Value:x}";
+        Name = $"{session.Id}:{lun}";
     }
 
-    /// <summary>"port0/s1:0": the HBA session and the LUN (hex, as REPORT LUNS gives it).</summary>
+    /// <summary>"port0/s1:0": the HBA session and the LUN.</summary>
     public string Name { get; }
 
     public HbaSession HbaSession { get; }

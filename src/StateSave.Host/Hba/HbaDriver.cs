@@ -205,7 +205,7 @@ public sealed class HbaDriver : IAsyncDisposable
     {
         HbaEventKind kind = newState switch
         {
-            SessionState.Recovering when reason.Contains("time", StringComparison.OrdinalIgnoreCase) => HbaEventKind.Timeout,
+            SessionState.Recovering when IsTimeout(reason) => HbaEventKind.Timeout,
             SessionState.Recovering => HbaEventKind.ConnectionLost,
             SessionState.LoggedIn when oldState == SessionState.Recovering => HbaEventKind.Recovered,
             SessionState.Failed => HbaEventKind.SessionFailed,
@@ -214,6 +214,11 @@ public sealed class HbaDriver : IAsyncDisposable
         Record(kind, session.Port.Name, session.Id, $"{oldState} -> {newState}: {reason}");
         HostLog.HbaSessionState(_logger, session.Id, oldState, newState, reason);
     }
+
+    /// <summary>The initiator says why a connection ended only in words: keepalive and command timeouts are told apart here.</summary>
+    private static bool IsTimeout(string reason) =>
+        reason.Contains("keepalive", StringComparison.OrdinalIgnoreCase) || reason.Contains("timed out", StringComparison.OrdinalIgnoreCase)
+        || reason.Contains("timeout", StringComparison.OrdinalIgnoreCase);
 
     internal void NoteAsyncMessage(HbaSession session, AsyncMessageEventArgs message)
     {

@@ -41,7 +41,7 @@ public sealed class PathGroupingTests
         {
             Assert.That(host.Devices.Select(d => d.Identity).Distinct().Count(), Is.EqualTo(2));
             Assert.That(host.Devices.All(d => d.Paths.Count == 2), Is.True);
-            Assert.That(host.Devices.Select(d => d.Paths.Select(p => p.Lun.Value).Distinct().Single()), Is.EquivalentTo(new ulong[] { 0, 1 }));
+            Assert.That(host.Devices.Select(d => d.Paths.Select(p => p.Lun.Value).Distinct().Single()), Is.EquivalentTo(new[] { 0UL, StateSave.Scsi.LogicalUnitNumber.FromSingleLevel(1).Value }));
             Assert.That(host.Failover.FindDevice("mpath1"), Is.SameAs(host.Devices[1]));
             Assert.That(host.Failover.FindDevice(host.Devices[0].Identity.Key), Is.SameAs(host.Devices[0]));
         });
