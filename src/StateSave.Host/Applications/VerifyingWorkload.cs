@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using StateSave.Host.Failover;
@@ -186,7 +187,8 @@ public sealed class VerifyingWorkload : IHostApplication
         }
     }
 
-    private async Task ReadAsync(int first, Memory<byte> data)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask ReadAsync(int first, Memory<byte> data)
     {
         try
         {
@@ -205,7 +207,8 @@ public sealed class VerifyingWorkload : IHostApplication
         Verify(first, data.Span);
     }
 
-    private async Task WriteAsync(int first, Memory<byte> data)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask WriteAsync(int first, Memory<byte> data)
     {
         int blockLength = (int)_device.BlockLength;
         int blocks = data.Length / blockLength;

@@ -217,7 +217,7 @@ public sealed class MultipathDevice
     /// </summary>
     private MultipathPath? Select(MultipathPath? avoid, out CancellationToken failureToken)
     {
-        MultipathPath[] paths = _paths;
+        MultipathPath[] paths = Volatile.Read(ref _paths);
         for (int round = 0; round < 2; round++)
         {
             MultipathPath? chosen = Choose(paths, round == 0 ? avoid : null);
