@@ -52,6 +52,12 @@ public sealed class TgtFailoverTests
         long failures = workload.Statistics.VerificationFailures;
 
         WorkloadStatistics stats = workload.Statistics;
+        TestContext.Out.WriteLine($"{device.Identity} {device.Vendor} {device.Product}: {stats.Operations} I/Os, {stats.BlocksVerified} blocks verified");
+        foreach (PathHistoryEntry entry in host.Failover.History)
+        {
+            TestContext.Out.WriteLine($"{entry.Time:HH:mm:ss.fff} {entry.Path} {entry.OldState} -> {entry.NewState} ({entry.Reason})");
+        }
+
         Assert.Multiple(() =>
         {
             Assert.That(stats.Errors, Is.Zero, string.Join("\n", workload.Log.ToSnapshot().Select(e => e.Message)));
