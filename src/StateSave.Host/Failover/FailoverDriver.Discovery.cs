@@ -100,7 +100,7 @@ public sealed partial class FailoverDriver
     /// <summary>Asks for a re-read of the device's ALUA states in the background; requests during a refresh cause one more.</summary>
     internal void RequestAccessStateRefresh(MultipathDevice device)
     {
-        if (Interlocked.Increment(ref device.RefreshRequests) != 1 || _stopping.IsCancellationRequested)
+        if (Interlocked.Increment(ref device.RefreshRequests) != 1 || _stopToken.IsCancellationRequested)
         {
             return;
         }
@@ -112,7 +112,7 @@ public sealed partial class FailoverDriver
                 int seen = Volatile.Read(ref device.RefreshRequests);
                 try
                 {
-                    await RefreshAccessStatesAsync(device, _stopping.Token).ConfigureAwait(false);
+                    await RefreshAccessStatesAsync(device, _stopToken).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException)
                 {
@@ -142,6 +142,7 @@ public sealed partial class FailoverDriver
     public async Task RefreshAccessStatesAsync(MultipathDevice device, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(device);
+        device.LastAccessStateRefresh = Time.GetTimestamp();
         IReadOnlyList<TargetPortGroupDescriptor>? groups = null;
         if (device.AluaSupported)
         {

@@ -18,7 +18,7 @@ public sealed partial class FailoverDriver
 
     private async Task ProbeLoopAsync()
     {
-        CancellationToken stop = _stopping.Token;
+        CancellationToken stop = _stopToken;
         while (!stop.IsCancellationRequested)
         {
             try
@@ -54,6 +54,12 @@ public sealed partial class FailoverDriver
         var started = new List<Task>();
         foreach (MultipathDevice device in Devices)
         {
+            if (device.AluaSupported && Options.AccessStatePollInterval > TimeSpan.Zero
+                && Time.GetElapsedTime(device.LastAccessStateRefresh) >= Options.AccessStatePollInterval)
+            {
+                RequestAccessStateRefresh(device); // states can change without a unit attention reaching this host
+            }
+
             foreach (MultipathPath path in device.Paths)
             {
                 HbaSession session = path.HbaSession;

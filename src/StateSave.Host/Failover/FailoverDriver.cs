@@ -21,6 +21,7 @@ public sealed partial class FailoverDriver : IAsyncDisposable
     private readonly HashSet<HbaSession> _scanned = [];
     private readonly BoundedRing<PathHistoryEntry> _history;
     private readonly CancellationTokenSource _stopping = new();
+    private readonly CancellationToken _stopToken;
     private readonly SemaphoreSlim _probeSignal = new(0, 1);
     private Task _probeLoop = Task.CompletedTask;
 
@@ -31,6 +32,7 @@ public sealed partial class FailoverDriver : IAsyncDisposable
         Options = options ?? new FailoverOptions();
         _history = new BoundedRing<PathHistoryEntry>(Options.HistoryCapacity);
         Logger = Options.LoggerFactory.CreateLogger("StateSave.Host.Failover");
+        _stopToken = _stopping.Token; // kept: background work may still look at it after DisposeAsync
     }
 
     public HbaDriver Hba { get; }

@@ -11,6 +11,9 @@ public sealed record FailoverOptions
     /// <summary>How often failed paths are probed (TEST UNIT READY) and failed sessions logged in again.</summary>
     public TimeSpan ProbeInterval { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>How often ALUA states are re-read even without a unit attention; zero only re-reads on events.</summary>
+    public TimeSpan AccessStatePollInterval { get; init; } = TimeSpan.FromSeconds(10);
+
     /// <summary>How long a probe (TEST UNIT READY on a failed path) may take.</summary>
     public TimeSpan ProbeTimeout { get; init; } = TimeSpan.FromSeconds(10);
 

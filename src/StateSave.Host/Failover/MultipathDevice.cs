@@ -28,6 +28,9 @@ public sealed class MultipathDevice
     /// <summary>ALUA refreshes asked for and not yet served (see <see cref="FailoverDriver.RequestAccessStateRefresh"/>).</summary>
     internal int RefreshRequests;
 
+    /// <summary>When the ALUA states were last read (a <see cref="TimeProvider"/> timestamp).</summary>
+    internal long LastAccessStateRefresh;
+
     internal MultipathDevice(FailoverDriver driver, string name, LogicalUnitIdentity identity, StandardInquiryData inquiry, uint blockLength, ulong blockCount)
     {
         _driver = driver;
@@ -82,7 +85,7 @@ public sealed class MultipathDevice
         uint blocks = Blocks(destination.Length);
         Span<byte> cdb = stackalloc byte[16];
         CdbBuilder.Read16(cdb, logicalBlockAddress, blocks);
-        return ThrowUnlessGood(RunAsync(new ScsiCommand(LogicalUnitNumber.Zero, cdb) { DataIn = destination }, cancellationToken), "READ (16)");
+        return ThrowUnlessGood(RunAsync(new ScsiCommand(LogicalUnitNumber.Zero, cdb) { DataIn = destination }, cancellationToken), "READ (16)", destination.Length);
     }
 
     /// <summary>Writes whole blocks at <paramref name="logicalBlockAddress"/> (WRITE (16)); completes only after a target returned GOOD.</summary>
@@ -92,7 +95,7 @@ public sealed class MultipathDevice
         uint blocks = Blocks(source.Length);
         Span<byte> cdb = stackalloc byte[16];
         CdbBuilder.Write16(cdb, logicalBlockAddress, blocks);
-        return ThrowUnlessGood(RunAsync(new ScsiCommand(LogicalUnitNumber.Zero, cdb) { DataOut = source }, cancellationToken), "WRITE (16)");
+        return ThrowUnlessGood(RunAsync(new ScsiCommand(LogicalUnitNumber.Zero, cdb) { DataOut = source }, cancellationToken), "WRITE (16)", 0);
     }
 
     /// <summary>
@@ -119,12 +122,19 @@ public sealed class MultipathDevice
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    private async ValueTask ThrowUnlessGood(ValueTask<ScsiCommandResponse> pending, string operation)
+    private async ValueTask ThrowUnlessGood(ValueTask<ScsiCommandResponse> pending, string operation, int expectedDataIn)
     {
         ScsiCommandResponse response = await pending.ConfigureAwait(false);
         if (!response.IsGood)
         {
             throw new MultipathIoException($"{operation} on {Name} failed", response);
+        }
+
+        if (response.DataInLength < expectedDataIn || (expectedDataIn > 0 && response.ResidualUnderflow))
+        {
+            // GOOD with less data than asked: part of the caller's buffer holds nothing from the LU.
+            Interlocked.Increment(ref _errors);
+            throw new MultipathIoException($"{operation} on {Name} returned {response.DataInLength} of {expectedDataIn} bytes", response);
         }
     }
 
