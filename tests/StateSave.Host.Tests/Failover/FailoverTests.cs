@@ -151,6 +151,7 @@ public sealed class FailoverTests
             Assert.That(stats.Reads, Is.GreaterThan(0));
             Assert.That(stats.Writes, Is.GreaterThan(0));
             Assert.That(stats.BlocksVerified, Is.GreaterThan(0));
+            Assert.That(host.Devices[0].ToSnapshot().PathSwitches, Is.GreaterThan(0), "I/Os caught on the failing path finished on the other one");
             Assert.That(history.Any(h => h.Path == path.Name && h.OldState == PathState.Active && h.NewState == PathState.Failed), Is.True, "failover in the history");
             Assert.That(history.Any(h => h.Path == path.Name && h.OldState == PathState.Failed && h.NewState == PathState.Active), Is.True, "failback in the history");
         });
