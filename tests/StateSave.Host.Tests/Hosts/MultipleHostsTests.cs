@@ -85,6 +85,10 @@ public sealed class MultipleHostsTests
             Assert.That(snapshot.Applications.Single().Log.Select(e => e.Message), Has.Some.StartsWith("start on mpath0").And.Some.StartsWith("stop: 100 I/Os"));
         });
 
+        // The state save of the next issue serializes snapshots as they are.
+        string json = System.Text.Json.JsonSerializer.Serialize(snapshot);
+        Assert.That(json, Does.Contain("\"Name\":\"snap\"").And.Contain("mpath0").And.Contain("snap-workload"));
+
         await host.StopAsync();
         Assert.That(host.ToSnapshot().Hba.Sessions, Is.Empty);
         Assert.That(host.Hba.RecentEvents.Count(e => e.Kind == StateSave.Host.Hba.HbaEventKind.Logout), Is.EqualTo(2));
