@@ -61,17 +61,41 @@ public sealed partial class FailoverDriver : IAsyncDisposable
     public MultipathDevice? FindDevice(string nameOrIdentity) =>
         Devices.FirstOrDefault(d => d.Name == nameOrIdentity || d.Identity.Key == nameOrIdentity);
 
-    /// <summary>Starts the probe loop (failed paths are probed every <see cref="FailoverOptions.ProbeInterval"/>).</summary>
+    /// <summary>
+    /// Starts the probe loop (failed paths are probed every <see cref="FailoverOptions.ProbeInterval"/>) and scans every
+    /// session the HBA logs in from now on, so a path added later joins its device.
+    /// </summary>
     public void Start()
     {
         lock (_gate)
         {
-            if (_probeLoop.IsCompleted)
+            if (!_probeLoop.IsCompleted || _stopToken.IsCancellationRequested)
             {
-                _probeLoop = Task.Run(ProbeLoopAsync);
+                return;
             }
+
+            _probeLoop = Task.Run(ProbeLoopAsync);
         }
+
+        Hba.SessionAdded += OnSessionAdded;
     }
+
+    private void OnSessionAdded(object? sender, HbaSession session) => _ = Task.Run(async () =>
+    {
+        try
+        {
+            await DiscoverAsync(_stopToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (_stopToken.IsCancellationRequested)
+        {
+        }
+#pragma warning disable CA1031 // Background work: a failure is logged.
+        catch (Exception error)
+#pragma warning restore CA1031
+        {
+            HostLog.BackgroundFailed(Logger, "discovery of " + session.Id, error);
+        }
+    });
 
     /// <summary>Freezes devices, paths and the history.</summary>
     public FailoverSnapshot ToSnapshot() =>
@@ -79,6 +103,7 @@ public sealed partial class FailoverDriver : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        Hba.SessionAdded -= OnSessionAdded;
         await _stopping.CancelAsync().ConfigureAwait(false);
         await _probeLoop.ConfigureAwait(false);
         _stopping.Dispose();

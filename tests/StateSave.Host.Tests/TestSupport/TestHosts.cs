@@ -17,13 +17,16 @@ internal static class TestHosts
         NoPathTimeout = TimeSpan.FromSeconds(60),
     };
 
-    /// <summary>Keepalive and command timeouts short enough to find a silently hung path in about a second.</summary>
+    /// <summary>
+    /// Keepalive and command timeouts short enough to find a silently hung path in a couple of seconds, long enough
+    /// that a busy CI machine does not declare healthy paths dead (and if it did, the host would only fail over).
+    /// </summary>
     public static InitiatorPortOptions QuickDetection(InitiatorPortOptions port) => port with
     {
         QueueDepth = 16,
-        NopInterval = TimeSpan.FromMilliseconds(300),
-        NopTimeout = TimeSpan.FromMilliseconds(700),
-        CommandTimeout = TimeSpan.FromSeconds(2),
+        NopInterval = TimeSpan.FromMilliseconds(500),
+        NopTimeout = TimeSpan.FromMilliseconds(1500),
+        CommandTimeout = TimeSpan.FromSeconds(3),
         LoginTimeout = TimeSpan.FromSeconds(2),
         Recovery = new RecoveryOptions { MaxAttempts = 1000, InitialBackoff = TimeSpan.FromMilliseconds(50), MaxBackoff = TimeSpan.FromMilliseconds(300) },
     };
