@@ -30,19 +30,23 @@ public sealed partial class FailoverDriver
                 }
             }
 
+            session.StateChanged += OnSessionStateChanged;
+            session.AsyncMessageReceived += OnAsyncMessage;
             try
             {
                 await ScanAsync(session, touched, cancellationToken).ConfigureAwait(false);
-                session.StateChanged += OnSessionStateChanged;
-                session.AsyncMessageReceived += OnAsyncMessage;
             }
             catch (Exception error) when (error is ScsiCommandException or FormatException or IscsiSessionException)
             {
+                // The LUs found so far keep their paths; a later DiscoverAsync (or a new session) scans again.
                 HostLog.DiscoveryFailed(Logger, session.Id, error.Message);
                 lock (_gate)
                 {
                     _scanned.Remove(session);
                 }
+
+                session.StateChanged -= OnSessionStateChanged;
+                session.AsyncMessageReceived -= OnAsyncMessage;
             }
         }
 
@@ -80,6 +84,11 @@ public sealed partial class FailoverDriver
             lock (_gate)
             {
                 device = _devices.Find(d => d.Identity == identity) ?? AddDeviceLocked(identity, inquiry, capacity);
+                if (device.Paths.Any(p => ReferenceEquals(p.HbaSession, session) && p.Lun == lun))
+                {
+                    continue; // found by an earlier, interrupted scan
+                }
+
                 device.AddPath(path);
             }
 

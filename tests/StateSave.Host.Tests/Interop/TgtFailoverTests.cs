@@ -67,6 +67,42 @@ public sealed class TgtFailoverTests
         });
     }
 
+    [Test]
+    public async Task A_silently_hung_path_to_tgt_fails_over_and_back_with_verified_data()
+    {
+        using TgtTarget tgt = TgtTarget.StartOrIgnore(TargetName, lunBytes: 32L << 20);
+        var second = new IPEndPoint(IPAddress.Loopback, FreePort());
+        AddPortal(tgt, second);
+        await using var proxy = new StallingProxy(tgt.Portal);
+
+        await using EmulatedHost host = TestHosts.TwoPaths("tgt-hang", proxy.EndPoint, second, TargetName)
+            .AddVerifyingWorkload(new VerifyingWorkloadOptions { Name = "tgt-hang", ReadPercent = 50, BlockCounts = [1, 8, 32], QueueDepth = 8, RegionBlocks = 16384 })
+            .Build();
+        await host.StartAsync();
+        var workload = (VerifyingWorkload)host.Applications[0];
+        MultipathPath a = TestHosts.PathThrough(host.Devices.Single(), proxy.EndPoint);
+        await Wait.UntilAsync(() => workload.Statistics.Operations > 300, "the workload running");
+
+        proxy.Stall();
+        await Wait.UntilAsync(() => a.State == PathState.Failed, "the hung path detected");
+        long during = workload.Statistics.Operations;
+        await Wait.UntilAsync(() => workload.Statistics.Operations > during + 300, "I/O flowing on the other portal");
+        proxy.Resume();
+        await Wait.UntilAsync(() => a.State == PathState.Active, "the failback");
+        long after = workload.Statistics.Operations;
+        await Wait.UntilAsync(() => workload.Statistics.Operations > after + 200, "more I/O after the failback");
+        await host.StopAsync();
+
+        WorkloadStatistics stats = workload.Statistics;
+        Assert.Multiple(() =>
+        {
+            Assert.That(stats.Errors, Is.Zero, string.Join("\n", workload.Log.ToSnapshot().Select(e => e.Message)));
+            Assert.That(stats.VerificationFailures, Is.Zero, string.Join("\n", workload.Log.ToSnapshot().Select(e => e.Message)));
+            Assert.That(stats.BlocksVerified, Is.GreaterThan(0));
+            Assert.That(host.Failover.History.Any(h => h.Path == a.Name && h.OldState == PathState.Failed && h.NewState == PathState.Active), Is.True);
+        });
+    }
+
     private static void AddPortal(TgtTarget tgt, IPEndPoint portal)
     {
         var start = new ProcessStartInfo("tgtadm") { RedirectStandardError = true, RedirectStandardOutput = true };
