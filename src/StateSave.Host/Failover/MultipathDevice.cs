@@ -16,6 +16,9 @@ namespace StateSave.Host.Failover;
 /// </summary>
 public sealed class MultipathDevice
 {
+    /// <summary>Immediate retries (unit attentions, aborts) of one I/O before they are paced by <see cref="FailoverOptions.RetryDelay"/>.</summary>
+    private const int MaxImmediateRetries = 8;
+
     private readonly FailoverDriver _driver;
     private readonly Lock _gate = new();
     private MultipathPath[] _paths = [];
@@ -102,9 +105,17 @@ public sealed class MultipathDevice
     /// Sends any CDB (1-16 bytes) with the same path selection and retries; returns the final response (GOOD, or the
     /// error no path could change).
     /// </summary>
+    /// <exception cref="ArgumentException">Both buffers are given (bidirectional commands are not supported), or the CDB is not 1-16 bytes.</exception>
     public ValueTask<ScsiCommandResponse> ExecuteAsync(ReadOnlySpan<byte> cdb, Memory<byte> dataIn = default, ReadOnlyMemory<byte> dataOut = default,
-        CancellationToken cancellationToken = default) =>
-        RunAsync(new ScsiCommand(LogicalUnitNumber.Zero, cdb) { DataIn = dataIn, DataOut = dataOut }, cancellationToken);
+        CancellationToken cancellationToken = default)
+    {
+        if (!dataIn.IsEmpty && !dataOut.IsEmpty)
+        {
+            throw new ArgumentException("Bidirectional commands are not supported.", nameof(dataOut));
+        }
+
+        return RunAsync(new ScsiCommand(LogicalUnitNumber.Zero, cdb) { DataIn = dataIn, DataOut = dataOut }, cancellationToken);
+    }
 
     public MultipathDeviceSnapshot ToSnapshot() => new(Name, Identity.Key, Vendor, Product, BlockLength, BlockCount, Interlocked.Read(ref _ios),
         Interlocked.Read(ref _retries), Interlocked.Read(ref _pathSwitches), Interlocked.Read(ref _errors), [.. Paths.Select(p => p.ToSnapshot())]);
@@ -146,6 +157,7 @@ public sealed class MultipathDevice
         MultipathPath? avoid = null;
         MultipathPath? previous = null;
         ScsiCommandResponse last = default;
+        int immediateRetries = 0;
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -189,6 +201,7 @@ public sealed class MultipathDevice
                     return response;
                 case IoDisposition.Fatal:
                     Interlocked.Increment(ref _errors);
+                    _driver.Hba.Record(Hba.HbaEventKind.Error, path.HbaSession.Port.Name, path.HbaSession.Id, $"{Name} via {path.Name}: {response}");
                     return response;
             }
 
@@ -211,6 +224,12 @@ public sealed class MultipathDevice
                     break;
                 default:
                     avoid = null;
+                    if (++immediateRetries > MaxImmediateRetries)
+                    {
+                        // A LU that keeps answering unit attentions or aborts is not hammered: pace the retries.
+                        await Task.Delay(_driver.Options.RetryDelay, _driver.Time, cancellationToken).ConfigureAwait(false);
+                    }
+
                     break;
             }
 
