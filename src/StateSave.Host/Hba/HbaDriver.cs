@@ -16,7 +16,7 @@ namespace StateSave.Host.Hba;
 /// changes, connection losses, timeouts, aborts, asynchronous messages). Its sessions are the paths the failover
 /// driver groups. <see cref="ToSnapshot"/> freezes all of it in immutable records. Thread-safe.
 /// </summary>
-public sealed class HbaDriver : IAsyncDisposable
+public sealed partial class HbaDriver : IAsyncDisposable
 {
     private readonly Lock _gate = new();
     private readonly List<HbaSession> _sessions = [];
@@ -96,6 +96,7 @@ public sealed class HbaDriver : IAsyncDisposable
         try
         {
             session = await port.Initiator.LoginAsync(portal, targetName, isid, cancellationToken).ConfigureAwait(false);
+            session.InBandStateSaveHandler = this;
         }
         catch (Exception error) when (IsLoginFailure(error))
         {

@@ -16,6 +16,9 @@ public enum HbaEventKind
     Abort,
     AsyncMessage,
     Error,
+
+    /// <summary>The storage controller sent a State Save Request (in-band state save).</summary>
+    StateSaveRequest,
 }
 
 /// <summary>One entry of the HBA driver's recent-event ring.</summary>

@@ -108,6 +108,7 @@ public sealed class HbaSession : IAsyncDisposable
             try
             {
                 fresh = await Port.Initiator.LoginAsync(Portal, TargetName, Isid, cancellationToken).ConfigureAwait(false);
+                fresh.InBandStateSaveHandler = _driver;
             }
             catch (Exception error) when (HbaDriver.IsLoginFailure(error))
             {

@@ -27,6 +27,7 @@ public sealed class InitiatorPort
             InitiatorName = options.InitiatorName,
             Isid = NextIsidPreview(0),
             Chap = options.Chap,
+            InBandStateSave = options.InBandStateSave,
             HeaderDigests = options.HeaderDigests,
             DataDigests = options.DataDigests,
             QueueDepth = options.QueueDepth,

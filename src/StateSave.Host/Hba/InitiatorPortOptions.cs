@@ -23,6 +23,9 @@ public sealed record InitiatorPortOptions
 
     public ChapCredentials? Chap { get; init; }
 
+    /// <summary>Propose in-band state save on this port's sessions (specs/in-band-state-save.md §1).</summary>
+    public bool InBandStateSave { get; init; }
+
     public IReadOnlyList<DigestType> HeaderDigests { get; init; } = [DigestType.None];
 
     public IReadOnlyList<DigestType> DataDigests { get; init; } = [DigestType.None];

@@ -3,6 +3,7 @@ using StateSave.Host.Applications;
 using StateSave.Host.Failover;
 using StateSave.Host.Hba;
 using StateSave.Host.Logging;
+using StateSave.Initiator.InBand;
 
 namespace StateSave.Host.Hosts;
 
@@ -28,7 +29,14 @@ public sealed class EmulatedHost : IAsyncDisposable
         Hba = new HbaDriver(options.Hba);
         Failover = new FailoverDriver(Hba, options.Failover);
         _logger = options.Hba.LoggerFactory.CreateLogger("StateSave.Host");
+        // In-band state save: the HBA driver receives the requests and the failover driver's responder answers them
+        // with one snapshot of this host per failure (used only on ports that propose the key).
+        StateSaves = new InBandSnapshotResponder(new HostStateSaveSource(this));
+        Hba.StateSaveReceiver = StateSaves;
     }
+
+    /// <summary>The snapshots this host froze for the storage's state saves (specs/in-band-state-save.md §3).</summary>
+    public InBandSnapshotResponder StateSaves { get; }
 
     public string Name => Options.Name;
 

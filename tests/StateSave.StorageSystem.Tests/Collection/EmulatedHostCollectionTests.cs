@@ -1,0 +1,105 @@
+using System.Net;
+using StateSave.Host.Applications;
+using StateSave.Host.Failover;
+using StateSave.Host.Hba;
+using StateSave.Host.Hosts;
+using StateSave.StorageSystem.Collection;
+using StateSave.StorageSystem.Packages;
+using StateSave.StorageSystem.Systems;
+
+namespace StateSave.StorageSystem.Tests.Collection;
+
+/// <summary>
+/// The signature feature with the emulated hosts: a drive fails while every host runs verifying I/O; the controller
+/// collects each host's HBA, failover and application state in band and writes one package; no host sees an error.
+/// </summary>
+[NonParallelizable]
+public class EmulatedHostCollectionTests
+{
+    private string _output = null!;
+
+    [SetUp]
+    public void SetUp() => _output = Directory.CreateTempSubdirectory("statesave-hosts-").FullName;
+
+    [TearDown]
+    public void TearDown() => Directory.Delete(_output, recursive: true);
+
+    private static readonly FailoverOptions Failover = new()
+    {
+        ProbeInterval = TimeSpan.FromMilliseconds(500),
+        RetryDelay = TimeSpan.FromMilliseconds(20),
+        NoPathTimeout = TimeSpan.FromSeconds(60),
+    };
+
+    /// <summary>A host: one iSCSI name on every port (one session per portal), a verifying workload in its own region.</summary>
+    private static EmulatedHost Host(string name, int index, bool capable, string targetName, params EndPoint[] portals)
+    {
+        var builder = new HostBuilder(name).WithFailover(Failover);
+        for (int p = 0; p < portals.Length; p++)
+        {
+            builder.AddPort($"port{p}", $"iqn.2026-11.test:{name}", port => port with { InBandStateSave = capable, IsidQualifier = (ushort)(p + 1) })
+                .ConnectTo($"port{p}", portals[p], targetName);
+        }
+
+        return builder.AddVerifyingWorkload(new VerifyingWorkloadOptions
+        {
+            Name = $"{name}-io", WorkloadId = (uint)(index + 1), RegionStart = (ulong)index * 4096, RegionBlocks = 4096, ReadPercent = 50, QueueDepth = 4,
+        }).Build();
+    }
+
+    [Test]
+    [CancelAfter(120_000)]
+    public async Task A_failed_drive_is_collected_from_every_host_while_their_verifying_io_runs_without_error()
+    {
+        await using var storage = new EmulatedStorageSystem(new StorageSystemOptions
+        {
+            Collection = new StateSaveCollectorOptions { OutputDirectory = _output, Deadline = TimeSpan.FromSeconds(30) },
+        });
+        await storage.StartAsync();
+        EndPoint a = storage.Portals[0].EndPoint;
+        EndPoint b = storage.Portals[1].EndPoint;
+        EmulatedHost[] hosts =
+        [
+            Host("multipath", 0, capable: true, storage.TargetName, a, b),
+            Host("single", 1, capable: true, storage.TargetName, b),
+            Host("stock", 2, capable: false, storage.TargetName, a),
+        ];
+        try
+        {
+            await Task.WhenAll(hosts.Select(h => h.StartAsync()));
+            await Task.Delay(500); // I/O under way
+
+            CollectionResult result = await storage.FailDriveAsync(5, "unrecoverable media errors");
+            await Task.Delay(300); // I/O after the collection too
+            await Task.WhenAll(hosts.Select(h => h.StopAsync()));
+
+            StateSavePackage package = await StateSavePackageReader.OpenAsync(result.PackagePath);
+            PackageHost multipath = package.Manifest!.Hosts.Single(h => h.InitiatorName == "iqn.2026-11.test:multipath");
+            Assert.Multiple(() =>
+            {
+                Assert.That(package.Problems, Is.Empty);
+                Assert.That(multipath.Outcome, Is.EqualTo(HostOutcome.Complete), multipath.Reason);
+                Assert.That(multipath.Sessions, Has.Count.EqualTo(2));
+                Assert.That(multipath.Entries.Select(e => e.Name[(e.Name.LastIndexOf('/') + 1)..]),
+                    Is.EqualTo(new[] { "directory.bin", "10.bin", "11.bin", "12.bin", "13.bin" }), "manifest, HBA, failover, one application log");
+                Assert.That(package.Manifest.Hosts.Single(h => h.InitiatorName == "iqn.2026-11.test:single").Outcome, Is.EqualTo(HostOutcome.Complete));
+                Assert.That(package.Manifest.Hosts.Single(h => h.InitiatorName == "iqn.2026-11.test:stock").Outcome, Is.EqualTo(HostOutcome.NotCapable));
+                Assert.That(hosts[0].Hba.ToSnapshot().RecentEvents.Count(e => e.Kind == HbaEventKind.StateSaveRequest && e.Detail.Contains("snapshot frozen", StringComparison.Ordinal)),
+                    Is.EqualTo(1), "reached on two paths, frozen once");
+            });
+            foreach (EmulatedHost host in hosts)
+            {
+                WorkloadStatistics statistics = ((VerifyingWorkload)host.Applications[0]).Statistics;
+                Assert.That((statistics.Errors, statistics.VerificationFailures), Is.EqualTo((0L, 0L)), host.Name);
+                Assert.That(statistics.Operations, Is.GreaterThan(0), host.Name);
+            }
+        }
+        finally
+        {
+            foreach (EmulatedHost host in hosts)
+            {
+                await host.DisposeAsync();
+            }
+        }
+    }
+}
