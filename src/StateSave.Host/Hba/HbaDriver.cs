@@ -139,7 +139,12 @@ public sealed partial class HbaDriver : IAsyncDisposable
     }
 
     /// <summary>Adds an event to the ring (the failover driver records the aborts it causes here).</summary>
-    public void Record(HbaEventKind kind, string port, string? session, string detail) => _events.Add(new HbaEvent(Now, kind, port, session, detail));
+    public HbaEvent Record(HbaEventKind kind, string port, string? session, string detail)
+    {
+        var recorded = new HbaEvent(Now, kind, port, session, detail);
+        _events.Add(recorded);
+        return recorded;
+    }
 
     /// <summary>Freezes ports, sessions and the recent events.</summary>
     public HbaSnapshot ToSnapshot()

@@ -98,7 +98,7 @@ public sealed class InBandSnapshotResponder(IHostSnapshotSource source, TimeSpan
         if (!_snapshots.TryGetValue(request.FailureId, out Lazy<Task<Snapshot>>? entry) || !entry.IsValueCreated
             || !entry.Value.IsCompletedSuccessfully)
         {
-            await response.FailAsync(SenseData.IllegalRequest(CdbFieldError.InvalidField(2)), cancellationToken).ConfigureAwait(false);
+            await response.FailAsync(SenseData.IllegalRequest(CdbFieldError.InvalidField(ErrorHistoryReadCdb.BufferIdOffset)), cancellationToken).ConfigureAwait(false);
             return;
         }
 
@@ -121,7 +121,7 @@ public sealed class InBandSnapshotResponder(IHostSnapshotSource source, TimeSpan
         }
         else
         {
-            await response.FailAsync(SenseData.IllegalRequest(CdbFieldError.InvalidField(2)), cancellationToken).ConfigureAwait(false);
+            await response.FailAsync(SenseData.IllegalRequest(CdbFieldError.InvalidField(ErrorHistoryReadCdb.BufferIdOffset)), cancellationToken).ConfigureAwait(false);
             return;
         }
 

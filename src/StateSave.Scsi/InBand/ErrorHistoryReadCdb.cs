@@ -6,7 +6,7 @@ namespace StateSave.Scsi.InBand;
 /// READ BUFFER (16) with MODE 1Ch, error history (SPC-5 §6.19, §5.7): how the controller pulls a host's snapshot
 /// (specs/in-band-state-save.md §2.1).
 /// <code>
-/// 0 9Bh | 1 MODE (4-0) = 1Ch | 2 BUFFER ID | 3-10 BUFFER OFFSET | 11-14 ALLOCATION LENGTH | 15 CONTROL
+/// 0 9Bh | 1 MODE (4-0) = 1Ch | 2-9 BUFFER OFFSET | 10-13 ALLOCATION LENGTH | 14 BUFFER ID | 15 CONTROL
 /// </code>
 /// </summary>
 /// <param name="BufferId">00h directory, 10h-EFh data buffers, FEh clear the error history I_T nexus, FFh release.</param>
@@ -23,6 +23,9 @@ public readonly record struct ErrorHistoryReadCdb(byte BufferId, ulong BufferOff
     public const byte ReleaseBufferId = 0xff;
     public const int Length = 16;
 
+    /// <summary>Where BUFFER ID is in the CDB (SPC-5 §6.19, READ BUFFER (16)).</summary>
+    public const int BufferIdOffset = 14;
+
     /// <summary>Whether <see cref="BufferId"/> names a data buffer (10h-EFh).</summary>
     public bool IsDataBuffer => BufferId is >= FirstDataBufferId and <= LastDataBufferId;
 
@@ -36,9 +39,9 @@ public readonly record struct ErrorHistoryReadCdb(byte BufferId, ulong BufferOff
         cdb[..Length].Clear();
         cdb[0] = OperationCode;
         cdb[1] = ErrorHistoryMode;
-        cdb[2] = BufferId;
-        BinaryPrimitives.WriteUInt64BigEndian(cdb[3..], BufferOffset);
-        BinaryPrimitives.WriteUInt32BigEndian(cdb[11..], AllocationLength);
+        BinaryPrimitives.WriteUInt64BigEndian(cdb[2..], BufferOffset);
+        BinaryPrimitives.WriteUInt32BigEndian(cdb[10..], AllocationLength);
+        cdb[BufferIdOffset] = BufferId;
     }
 
     public byte[] ToArray()
@@ -66,10 +69,10 @@ public readonly record struct ErrorHistoryReadCdb(byte BufferId, ulong BufferOff
             return CdbFieldError.InvalidField(1, 4);
         }
 
-        byte id = cdb[2];
+        byte id = cdb[BufferIdOffset];
         if (id is > DirectoryBufferId and < FirstDataBufferId or > LastDataBufferId and < ClearNexusBufferId)
         {
-            return CdbFieldError.InvalidField(2);
+            return CdbFieldError.InvalidField(BufferIdOffset);
         }
 
         if (cdb[15] != 0)
@@ -77,7 +80,7 @@ public readonly record struct ErrorHistoryReadCdb(byte BufferId, ulong BufferOff
             return CdbFieldError.InvalidField(15);
         }
 
-        decoded = new ErrorHistoryReadCdb(id, BinaryPrimitives.ReadUInt64BigEndian(cdb[3..]), BinaryPrimitives.ReadUInt32BigEndian(cdb[11..]));
+        decoded = new ErrorHistoryReadCdb(id, BinaryPrimitives.ReadUInt64BigEndian(cdb[2..]), BinaryPrimitives.ReadUInt32BigEndian(cdb[10..]));
         return null;
     }
 }

@@ -74,6 +74,12 @@ public sealed class ErrorHistory : IDisposable
 
     public ErrorHistoryLog Log { get; }
 
+    /// <summary>
+    /// Raised for every application client error history entry a WRITE BUFFER mode 1Ch stores, with the I_T nexus that
+    /// wrote it (the storage system adds what stock hosts push during a collection to their part of the package).
+    /// </summary>
+    public event Action<ITNexus, byte[]>? ApplicationClientEntryWritten;
+
     public byte Version { get; }
 
     /// <summary>The error history I_T nexus, if one is established.</summary>
@@ -300,7 +306,9 @@ public sealed class ErrorHistory : IDisposable
         }
         else
         {
-            Log.AddApplicationClientEntry(list.AsSpan(0, EntryHeaderLength + locationLength + historyLength));
+            byte[] entry = list.AsSpan(0, EntryHeaderLength + locationLength + historyLength).ToArray();
+            Log.AddApplicationClientEntry(entry);
+            ApplicationClientEntryWritten?.Invoke(command.Nexus, entry);
         }
 
         return ScsiCommandResult.Good;

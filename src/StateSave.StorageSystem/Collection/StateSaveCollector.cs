@@ -28,8 +28,12 @@ public sealed class StateSaveCollector
     private readonly StateSaveCollectorOptions _options;
     private readonly ILogger _logger;
 
-    public StateSaveCollector(IscsiTargetServer server, string targetName, StateSaveCollectorOptions options, ILogger? logger = null)
+    private readonly IStockHostHistory? _stockHistory;
+
+    public StateSaveCollector(IscsiTargetServer server, string targetName, StateSaveCollectorOptions options, ILogger? logger = null,
+        IStockHostHistory? stockHistory = null)
     {
+        _stockHistory = stockHistory;
         ArgumentNullException.ThrowIfNull(server);
         ArgumentNullException.ThrowIfNull(targetName);
         ArgumentNullException.ThrowIfNull(options);
@@ -66,11 +70,12 @@ public sealed class StateSaveCollector
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(_options.Deadline);
         using var globalWindow = new SemaphoreSlim(_options.GlobalWindow);
+        DateTimeOffset started = DateTimeOffset.UtcNow;
         var collections = new HostCollection[hosts.Length];
         for (int i = 0; i < hosts.Length; i++)
         {
             string folder = string.Create(CultureInfo.InvariantCulture, $"hosts/{i}-{PackageEntryName.Sanitize(hosts[i].Key)}");
-            collections[i] = new HostCollection(this, hosts[i].Key, [.. hosts[i]], folder, package, failure, globalWindow, timeline, progress);
+            collections[i] = new HostCollection(this, hosts[i].Key, [.. hosts[i]], folder, package, failure, globalWindow, timeline, progress, started);
         }
 
         timeline.Add("requests sent");
@@ -114,7 +119,8 @@ public sealed class StateSaveCollector
         FailureReport failure,
         SemaphoreSlim globalWindow,
         Timeline timeline,
-        IProgress<string>? progress)
+        IProgress<string>? progress,
+        DateTimeOffset started)
     {
         private readonly List<PackageEntrySink> _entries = [];
         private HostOutcome _outcome = HostOutcome.TimedOut;
@@ -355,6 +361,25 @@ public sealed class StateSaveCollector
             }
 
             (_outcome, _reason) = (HostOutcome.NotCapable, "no session negotiated in-band state save; a SCSI async event was sent");
+
+            // The window in which a stock host may push its application client error history with WRITE BUFFER mode 1Ch.
+            if (owner._stockHistory is { } history)
+            {
+                await Task.Delay(owner._options.StockHostWindow, deadline).ConfigureAwait(false);
+                IReadOnlyList<byte[]> entries = history.EntriesOf(initiatorName, started);
+                if (entries.Count > 0)
+                {
+                    PackageEntrySink entry = package.OpenEntry(folder + "/application-client-error-history.bin");
+                    _entries.Add(entry);
+                    foreach (byte[] pushed in entries)
+                    {
+                        await entry.WriteAsync(pushed, deadline).ConfigureAwait(false);
+                    }
+
+                    entry.Complete();
+                    _reason += $"; {entries.Count} application client error history entr{(entries.Count == 1 ? "y" : "ies")} received";
+                }
+            }
         }
 
         private static string Cap(string text, int utf8Bytes)

@@ -21,6 +21,9 @@ public sealed record StateSaveCollectorOptions
     /// <summary>When the collection ends, finished or not; the package is written then.</summary>
     public TimeSpan Deadline { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>How long stock hosts (told by an async event) have to push their history with WRITE BUFFER mode 1Ch.</summary>
+    public TimeSpan StockHostWindow { get; init; } = TimeSpan.FromSeconds(2);
+
     /// <summary>The scope asked of hosts.</summary>
     public Scsi.InBand.StateSaveScope Scope { get; init; } = Scsi.InBand.StateSaveScope.All;
 }

@@ -23,13 +23,15 @@ namespace StateSave.StorageSystem.Systems;
 /// (the first controller's group active/optimized, the others active/non-optimized); a pool of drives carrying memory
 /// logical units; a fault API; and the in-band state-save collection that every fault starts.
 /// </summary>
-public sealed class EmulatedStorageSystem : IControllerStateSource, IAsyncDisposable
+public sealed class EmulatedStorageSystem : IControllerStateSource, IStockHostHistory, IAsyncDisposable
 {
     private readonly StorageSystemOptions _options;
     private readonly ILogger _logger;
     private readonly ScsiTargetDevice _device;
     private readonly List<(LogicalUnitDefinition Definition, BlockLogicalUnit Unit)> _units = [];
     private readonly StateSaveCollector _collector;
+    private const int MaximumPushedEntries = 4096;
+    private readonly List<(DateTimeOffset Time, string InitiatorName, byte[] Entry)> _pushed = [];
     private long _nextFailureId;
 
     public EmulatedStorageSystem(StorageSystemOptions options, ILoggerFactory? loggerFactory = null)
@@ -69,6 +71,7 @@ public sealed class EmulatedStorageSystem : IControllerStateSource, IAsyncDispos
         _device = new ScsiTargetDevice(loggerFactory.CreateLogger<ScsiTargetDevice>());
         foreach (LogicalUnitDefinition lu in options.LogicalUnits)
         {
+            BlockLogicalUnit? created = null;
             var unit = new BlockLogicalUnit(new BlockLogicalUnitOptions
             {
                 Store = new MemoryBlockStore((ulong)(lu.SizeBytes / 512)),
@@ -76,10 +79,26 @@ public sealed class EmulatedStorageSystem : IControllerStateSource, IAsyncDispos
                 ProductIdentification = "STATESAVE LU",
                 UnitSerialNumber = string.Create(CultureInfo.InvariantCulture, $"SSLU{lu.Lun:D4}"),
                 TargetPortGroups = groups,
+                // A host creating an error history snapshot (READ BUFFER mode 1Ch, BUFFER ID 01h-03h) gets the controller's state.
+                ErrorHistorySource = new ControllerErrorHistorySource(ControllerState, () => created!.ErrorHistory.Log),
             }, loggerFactory.CreateLogger<BlockLogicalUnit>());
+            created = unit;
+            unit.ErrorHistory.ApplicationClientEntryWritten += (nexus, entry) =>
+            {
+                lock (_pushed)
+                {
+                    _pushed.Add((DateTimeOffset.UtcNow, nexus.InitiatorName, entry));
+                    if (_pushed.Count > MaximumPushedEntries)
+                    {
+                        _pushed.RemoveAt(0);
+                    }
+                }
+            };
             _device.AddLogicalUnit(LogicalUnitNumber.FromSingleLevel(lu.Lun), unit);
             _units.Add((lu, unit));
         }
+
+        _device.RegisterVendorCommand(CollectNowCommand.OperationCode, new CollectNowCommand(this));
 
         Server = new IscsiTargetServer(new IscsiTargetServerOptions
         {
@@ -94,7 +113,7 @@ public sealed class EmulatedStorageSystem : IControllerStateSource, IAsyncDispos
                 },
             ],
         }, loggerFactory);
-        _collector = new StateSaveCollector(Server, options.TargetName, options.Collection, loggerFactory.CreateLogger<StateSaveCollector>());
+        _collector = new StateSaveCollector(Server, options.TargetName, options.Collection, loggerFactory.CreateLogger<StateSaveCollector>(), this);
     }
 
     public IscsiTargetServer Server { get; }
@@ -152,11 +171,48 @@ public sealed class EmulatedStorageSystem : IControllerStateSource, IAsyncDispos
         return _collector.CollectAsync(failure, this, progress, cancellationToken);
     }
 
+    /// <summary>The collection a host asked for with the vendor COLLECT NOW command, while it runs (null before).</summary>
+    public Task<CollectionResult>? LastRequestedCollection { get; private set; }
+
+    /// <summary>Starts a collection for a host's request (the vendor COLLECT NOW command); returns its failure ID at once.</summary>
+    internal ulong StartRequestedCollection(string initiatorName)
+    {
+        var failure = new FailureReport(NextFailureId(), DateTimeOffset.UtcNow, "host " + initiatorName, "state save requested by the host");
+        foreach (StorageController controller in Controllers)
+        {
+            controller.EventLog.Add($"collection {failure.Id:x16} requested by {initiatorName}");
+        }
+
+        LastRequestedCollection = Task.Run(() => _collector.CollectAsync(failure, this));
+        return failure.Id;
+    }
+
+    IReadOnlyList<byte[]> IStockHostHistory.EntriesOf(string initiatorName, DateTimeOffset since)
+    {
+        lock (_pushed)
+        {
+            return [.. _pushed.Where(p => p.InitiatorName == initiatorName && p.Time >= since).Select(p => p.Entry)];
+        }
+    }
+
     async ValueTask<IReadOnlyList<PackageEntry>> IControllerStateSource.SaveStateAsync(FailureReport failure, StateSavePackageWriter package, CancellationToken cancellationToken)
     {
-        var state = new
+        foreach (StorageController controller in Controllers)
         {
-            failureId = failure.Id.ToString("x16", CultureInfo.InvariantCulture),
+            controller.EventLog.Add($"state saved for failure {failure.Id:x16} ({failure.Component})");
+        }
+
+        byte[] json = JsonSerializer.SerializeToUtf8Bytes(ControllerState(), StateJson);
+        PackageEntry entry = await package.AddEntryAsync("controller/state.json", json, cancellationToken).ConfigureAwait(false);
+        return [entry];
+    }
+
+    /// <summary>The controllers' state as one document: event logs, traces, drives, logical units and their ALUA groups, sessions.</summary>
+    private object ControllerState()
+    {
+        return new
+        {
+            time = DateTimeOffset.UtcNow,
             target = TargetName,
             controllers = Controllers.Select(c => new
             {
@@ -179,9 +235,6 @@ public sealed class EmulatedStorageSystem : IControllerStateSource, IAsyncDispos
                 remote = s.RemoteEndPoint?.ToString(), inBandStateSave = s.InBandStateSave,
             }),
         };
-        byte[] json = JsonSerializer.SerializeToUtf8Bytes(state, StateJson);
-        PackageEntry entry = await package.AddEntryAsync("controller/state.json", json, cancellationToken).ConfigureAwait(false);
-        return [entry];
     }
 
     public ValueTask DisposeAsync() => Server.DisposeAsync();

@@ -59,16 +59,16 @@ public class StateSaveCdbTests
     public void Read_buffer_16_error_history_bytes_and_reserved_buffer_ids()
     {
         byte[] cdb = new ErrorHistoryReadCdb(0x11, 0x0000_0001_0000_0000, 0x40000).ToArray();
-        Assert.That(cdb, Is.EqualTo(new byte[] { 0x9b, 0x1c, 0x11, 0, 0, 0, 0x01, 0, 0, 0, 0, 0, 0x04, 0, 0, 0 }));
+        Assert.That(cdb, Is.EqualTo(new byte[] { 0x9b, 0x1c, 0, 0, 0, 0x01, 0, 0, 0, 0, 0, 0x04, 0, 0, 0x11, 0 }));
         Assert.That(ErrorHistoryReadCdb.TryDecode(cdb, out ErrorHistoryReadCdb decoded), Is.Null);
         Assert.That(decoded.IsDataBuffer, Is.True);
         foreach (byte reserved in new byte[] { 0x01, 0x03, 0x0f, 0xf0, 0xfd })
         {
-            cdb[2] = reserved;
-            Assert.That(ErrorHistoryReadCdb.TryDecode(cdb, out _)?.ByteOffset, Is.EqualTo(2), $"BUFFER ID {reserved:x2}h");
+            cdb[14] = reserved;
+            Assert.That(ErrorHistoryReadCdb.TryDecode(cdb, out _)?.ByteOffset, Is.EqualTo(14), $"BUFFER ID {reserved:x2}h");
         }
 
-        cdb[2] = 0xff;
+        cdb[14] = 0xff;
         Assert.That(ErrorHistoryReadCdb.TryDecode(cdb, out _), Is.Null);
         cdb[1] = 0x02;
         Assert.That(ErrorHistoryReadCdb.TryDecode(cdb, out _)?.ByteOffset, Is.EqualTo(1));

@@ -134,6 +134,45 @@ public class CollectionTests
         Assert.That(result.Elapsed, Is.LessThan(TimeSpan.FromSeconds(20)));
     }
 
+    [Test]
+    [CancelAfter(60_000)]
+    public async Task A_stock_host_told_by_the_async_event_pushes_its_history_with_WRITE_BUFFER_and_it_is_packaged()
+    {
+        await using var storage = new EmulatedStorageSystem(new StorageSystemOptions
+        {
+            Collection = new StateSaveCollectorOptions { OutputDirectory = _output, StockHostWindow = TimeSpan.FromSeconds(1), Deadline = TimeSpan.FromSeconds(20) },
+        });
+        await storage.StartAsync();
+        await using IscsiSession stock = await LoginAsync(storage, storage.Portals[0].EndPoint, "iqn.2026-11.test:stock-pusher", false, 7);
+        var client = new StateSave.Initiator.Scsi.ScsiClient(stock, LogicalUnitNumber.Zero);
+        for (int i = 0; i < 4 && !(await client.TestUnitReadyAsync()).IsGood; i++)
+        {
+        }
+
+        byte[] history = Encoding.UTF8.GetBytes("stock host: path errors before the failure");
+        byte[] list = new byte[26 + history.Length];
+        "STOCKHST"u8.CopyTo(list);
+        list[25] = (byte)history.Length;
+        history.CopyTo(list, 26);
+        Task pushed = Task.CompletedTask;
+        stock.AsyncMessageReceived += (_, e) =>
+        {
+            if (e.Sense?.AdditionalSenseCode == StateSaveCollector.StateSaveRequested)
+            {
+                pushed = client.ExecuteAsync([0x3b, 0x1c, 0, 0, 0, 0, 0, 0, (byte)list.Length, 0], default, list).AsTask();
+            }
+        };
+
+        CollectionResult result = await storage.FailDriveAsync(1, "failed");
+        await pushed;
+        PackageHost host = result.Manifest.Hosts.Single();
+        Assert.That(host.Outcome, Is.EqualTo(HostOutcome.NotCapable));
+        Assert.That(host.Entries.Select(e => e.Name), Does.Contain("hosts/0-iqn.2026-11.test_stock-pusher/application-client-error-history.bin"));
+        using var copy = new MemoryStream();
+        await StateSavePackageReader.CopyEntryAsync(result.PackagePath, host.Entries[0].Name, copy);
+        Assert.That(copy.ToArray(), Is.EqualTo(list));
+    }
+
     private sealed class NeverAnswers : IInBandStateSaveHandler
     {
         public ValueTask HandleAsync(IscsiSession session, InBandStateSaveRequest request, CancellationToken cancellationToken) => ValueTask.CompletedTask;

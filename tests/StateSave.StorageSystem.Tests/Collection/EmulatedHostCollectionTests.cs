@@ -102,4 +102,36 @@ public class EmulatedHostCollectionTests
             }
         }
     }
+
+    [Test]
+    [CancelAfter(120_000)]
+    public async Task A_host_makes_the_storage_save_its_state_now_and_asks_for_a_full_collection()
+    {
+        await using var storage = new EmulatedStorageSystem(new StorageSystemOptions
+        {
+            Collection = new StateSaveCollectorOptions { OutputDirectory = _output, Deadline = TimeSpan.FromSeconds(30) },
+        });
+        await storage.StartAsync();
+        await using EmulatedHost host = Host("asking", 0, capable: true, storage.TargetName, storage.Portals[0].EndPoint, storage.Portals[1].EndPoint);
+        await host.StartAsync();
+
+        StorageStateSave saved = await host.Failover.SaveStorageStateAsync(host.Devices[0]);
+        string state = System.Text.Encoding.UTF8.GetString(saved.Buffers[0x10]);
+        ulong failureId = await host.Failover.RequestStorageCollectionAsync(host.Devices[0]);
+        CollectionResult collection = await storage.LastRequestedCollection!;
+        await host.StopAsync();
+
+        StateSavePackage package = await StateSavePackageReader.OpenAsync(collection.PackagePath);
+        IReadOnlyList<HbaEvent> events = host.Hba.ToSnapshot().RecentEvents;
+        Assert.Multiple(() =>
+        {
+            Assert.That(state, Does.Contain("\"controllers\"").And.Contain("\"drives\""));
+            Assert.That(events.Any(e => e.Detail.Contains("storage state save requested", StringComparison.Ordinal) && e.Time == saved.RequestedAt), Is.True,
+                "the host's log is stamped with the same instant");
+            Assert.That(collection.Manifest.Failure.Id, Is.EqualTo(failureId));
+            Assert.That(collection.Manifest.Failure.Component, Is.EqualTo("host iqn.2026-11.test:asking"));
+            Assert.That(package.IsValid, Is.True, string.Join("; ", package.Problems));
+            Assert.That(collection.Manifest.Hosts.Single().Outcome, Is.EqualTo(HostOutcome.Complete));
+        });
+    }
 }
