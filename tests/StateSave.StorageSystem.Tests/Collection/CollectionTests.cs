@@ -173,6 +173,115 @@ public class CollectionTests
         Assert.That(copy.ToArray(), Is.EqualTo(list));
     }
 
+    [Test]
+    [CancelAfter(120_000)]
+    public async Task Sixteen_hosts_with_one_that_breaks_the_protocol_and_one_whose_path_drops_mid_transfer()
+    {
+        await using var storage = new EmulatedStorageSystem(new StorageSystemOptions
+        {
+            Collection = new StateSaveCollectorOptions
+            {
+                OutputDirectory = _output, RequestSize = 32 * 1024, RequestTimeout = TimeSpan.FromSeconds(2), Deadline = TimeSpan.FromSeconds(40),
+            },
+        });
+        await storage.StartAsync();
+        EndPoint a = storage.Portals[0].EndPoint;
+        EndPoint b = storage.Portals[1].EndPoint;
+        var sessions = new List<IscsiSession>();
+        var states = new List<FakeHostState>();
+        try
+        {
+            for (int h = 0; h < 14; h++)
+            {
+                var state = new FakeHostState($"h{h}", 50_000 + (h * 1000));
+                states.Add(state);
+                sessions.Add(await LoginAsync(storage, h % 2 == 0 ? a : b, $"iqn.2026-11.test:h{h}", true, (ushort)(10 + h), new InBandSnapshotResponder(state)));
+            }
+
+            // A host that sends more than it was asked for: rejected with the reason, everyone else unaffected.
+            sessions.Add(await LoginAsync(storage, a, "iqn.2026-11.test:greedy", true, 40, new Greedy()));
+
+            // A host with two paths whose first path drops in the middle of its buffer: the pull resumes on the other path.
+            var dropping = new FakeHostState("dropping", 400_000);
+            var responder = new DroppingResponder(new InBandSnapshotResponder(dropping));
+            IscsiSession first = await LoginAsync(storage, a, "iqn.2026-11.test:dropping", true, 41, responder);
+            IscsiSession second = await LoginAsync(storage, b, "iqn.2026-11.test:dropping", true, 42, responder);
+            responder.Victim = first;
+            sessions.Add(first);
+            sessions.Add(second);
+
+            CollectionResult result = await storage.FailDriveAsync(2, "failed");
+            StateSavePackage package = await StateSavePackageReader.OpenAsync(result.PackagePath);
+            PackageHost Host(string name) => result.Manifest.Hosts.Single(h => h.InitiatorName == "iqn.2026-11.test:" + name);
+
+            Assert.That(result.Manifest.Hosts, Has.Count.EqualTo(16));
+            Assert.That(package.IsValid, Is.True, string.Join("; ", package.Problems));
+            for (int h = 0; h < 14; h++)
+            {
+                Assert.That(Host($"h{h}").Outcome, Is.EqualTo(HostOutcome.Complete), $"h{h}: {Host($"h{h}").Reason}");
+                Assert.That(Host($"h{h}").Entries.Single(e => e.Name.EndsWith("/12.bin", StringComparison.Ordinal)).Bytes, Is.EqualTo(states[h].Log.Length));
+            }
+
+            Assert.That(Host("greedy").Outcome, Is.EqualTo(HostOutcome.Rejected));
+            Assert.That(Host("greedy").Reason, Does.Contain("more than the allocation length"));
+            Assert.That(Host("dropping").Outcome, Is.EqualTo(HostOutcome.Complete), Host("dropping").Reason);
+            Assert.That(responder.Dropped, Is.True, "the first path was cut during the transfer");
+            PackageEntry log = Host("dropping").Entries.Single(e => e.Name.EndsWith("/12.bin", StringComparison.Ordinal));
+            using var copy = new MemoryStream();
+            await StateSavePackageReader.CopyEntryAsync(result.PackagePath, log.Name, copy);
+            Assert.That(copy.ToArray(), Is.EqualTo(dropping.Log), "resumed from its offset: every byte once, in order");
+        }
+        finally
+        {
+            foreach (IscsiSession session in sessions)
+            {
+                await session.DisposeAsync();
+            }
+        }
+    }
+
+    /// <summary>Answers READ BUFFER of a data buffer with more bytes than the allocation length allows.</summary>
+    private sealed class Greedy : IInBandStateSaveHandler
+    {
+        private readonly InBandSnapshotResponder _inner = new(new FakeHostState("greedy", 1000));
+
+        public async ValueTask HandleAsync(IscsiSession session, InBandStateSaveRequest request, CancellationToken cancellationToken)
+        {
+            if (ErrorHistoryReadCdb.TryDecode(request.Cdb.Span, out ErrorHistoryReadCdb read) is null && read.IsDataBuffer)
+            {
+                await session.SendStateSaveDataAsync(new Iscsi.InBand.StateSaveDataPdu
+                {
+                    Lun = request.Lun, VendorTaskTag = request.VendorTaskTag, BufferOffset = read.BufferOffset,
+                    DataSegment = new System.Buffers.ReadOnlySequence<byte>(new byte[read.AllocationLength + 512]),
+                }, cancellationToken);
+                return;
+            }
+
+            await _inner.HandleAsync(session, request, cancellationToken);
+        }
+    }
+
+    /// <summary>Cuts the victim session's connection once, while answering a read of the big buffer at a non-zero offset.</summary>
+    private sealed class DroppingResponder(InBandSnapshotResponder inner) : IInBandStateSaveHandler
+    {
+        public IscsiSession? Victim { get; set; }
+
+        public bool Dropped { get; private set; }
+
+        public async ValueTask HandleAsync(IscsiSession session, InBandStateSaveRequest request, CancellationToken cancellationToken)
+        {
+            if (!Dropped && ReferenceEquals(session, Victim) && ErrorHistoryReadCdb.TryDecode(request.Cdb.Span, out ErrorHistoryReadCdb read) is null
+                && read.BufferId == 0x12 && read.BufferOffset > 0)
+            {
+                Dropped = true;
+                session.AbortConnection("test: the path drops mid-transfer");
+                return;
+            }
+
+            await inner.HandleAsync(session, request, cancellationToken);
+        }
+    }
+
     private sealed class NeverAnswers : IInBandStateSaveHandler
     {
         public ValueTask HandleAsync(IscsiSession session, InBandStateSaveRequest request, CancellationToken cancellationToken) => ValueTask.CompletedTask;
