@@ -282,6 +282,80 @@ public class CollectionTests
         }
     }
 
+    [Test]
+    [CancelAfter(120_000)]
+    public async Task A_host_with_hundreds_of_MiB_of_state_is_streamed_to_disk_and_the_controller_heap_stays_bounded()
+    {
+        await using var storage = new EmulatedStorageSystem(new StorageSystemOptions
+        {
+            Collection = new StateSaveCollectorOptions { OutputDirectory = _output, Deadline = TimeSpan.FromSeconds(90) },
+        });
+        await storage.StartAsync();
+        var big = new FakeHostState("big", 200 * 1024 * 1024);
+        await using IscsiSession session = await LoginAsync(storage, storage.Portals[0].EndPoint, "iqn.2026-11.test:big", true, 50, new InBandSnapshotResponder(big));
+        GC.Collect();
+        long before = GC.GetTotalMemory(forceFullCollection: true);
+        long peak = before;
+        using var sampling = new CancellationTokenSource();
+        Task sampler = Task.Run(async () =>
+        {
+            while (!sampling.IsCancellationRequested)
+            {
+                peak = Math.Max(peak, GC.GetTotalMemory(forceFullCollection: false));
+                await Task.Delay(20);
+            }
+        });
+
+        CollectionResult result = await storage.FailDriveAsync(4, "failed");
+        await sampling.CancelAsync();
+        await sampler;
+
+        PackageEntry log = result.Manifest.Hosts.Single().Entries.Single(e => e.Name.EndsWith("/12.bin", StringComparison.Ordinal));
+        Assert.That(result.Manifest.Hosts.Single().Outcome, Is.EqualTo(HostOutcome.Complete), result.Manifest.Hosts.Single().Reason);
+        Assert.That(log.Bytes, Is.EqualTo(big.Log.Length));
+        Assert.That(log.Sha256, Is.EqualTo(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(big.Log))));
+        // The host already holds its 200 MiB; a controller that buffered the state would add as much again.
+        Assert.That(peak - before, Is.LessThan(96L * 1024 * 1024), $"heap grew by {(peak - before) / (1024 * 1024)} MiB during the collection");
+    }
+
+    [Test]
+    [CancelAfter(120_000)]
+    public async Task A_stock_libiscsi_host_reading_throughout_the_failure_finishes_without_an_error()
+    {
+        string? perf = StateSave.Iscsi.Tests.Interop.Peers.FindOnPath("iscsi-perf");
+        if (perf is null)
+        {
+            StateSave.Iscsi.Tests.Interop.Peers.Missing("iscsi-perf (Debian package libiscsi-bin) is not installed.");
+        }
+
+        await using var storage = new EmulatedStorageSystem(new StorageSystemOptions
+        {
+            Collection = new StateSaveCollectorOptions { OutputDirectory = _output, Deadline = TimeSpan.FromSeconds(30) },
+        });
+        await storage.StartAsync();
+        var capable = new FakeHostState("capable", 100_000);
+        await using IscsiSession session = await LoginAsync(storage, storage.Portals[1].EndPoint, "iqn.2026-11.test:capable", true, 60, new InBandSnapshotResponder(capable));
+        var portal = (IPEndPoint)storage.Portals[0].EndPoint;
+        var start = new System.Diagnostics.ProcessStartInfo(perf!,
+            ["-t", "4", "-m", "8", "-b", "8", "-i", "iqn.2026-11.test:iscsi-perf", $"iscsi://{portal}/{storage.TargetName}/0"])
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true,
+        };
+        using var process = System.Diagnostics.Process.Start(start)!;
+        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
+        Task<string> stderr = process.StandardError.ReadToEndAsync();
+        await Task.Delay(1000); // reading
+
+        CollectionResult result = await storage.FailDriveAsync(6, "failed");
+        await process.WaitForExitAsync();
+        string output = await stdout + await stderr;
+
+        Assert.That(process.ExitCode, Is.Zero, output);
+        Assert.That(output, Does.Contain("finished"), output);
+        Assert.That(result.Manifest.Hosts.Single(h => h.InitiatorName == "iqn.2026-11.test:iscsi-perf").Outcome, Is.EqualTo(HostOutcome.NotCapable));
+        Assert.That(result.Manifest.Hosts.Single(h => h.InitiatorName == "iqn.2026-11.test:capable").Outcome, Is.EqualTo(HostOutcome.Complete));
+    }
+
     private sealed class NeverAnswers : IInBandStateSaveHandler
     {
         public ValueTask HandleAsync(IscsiSession session, InBandStateSaveRequest request, CancellationToken cancellationToken) => ValueTask.CompletedTask;
