@@ -83,7 +83,7 @@ try
 
     Say("failing drive 3 ...");
     CollectionResult result = await storage.FailDriveAsync(3, "unrecoverable media errors on the drive",
-        new Progress<string>(line => Say("  " + line)));
+        new ConsoleProgress(line => Say("  " + line)));
     await Task.Delay(TimeSpan.FromMilliseconds(500));
     await Task.WhenAll(hosts.Select(h => h.StopAsync()));
 

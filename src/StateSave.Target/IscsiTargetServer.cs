@@ -183,7 +183,7 @@ public sealed class IscsiTargetServer : IAsyncDisposable
         .. Sessions.Snapshot()
             .Where(s => s.Target is not null && (targetName is null || s.Target.Name == targetName) && s.Connection is not null)
             .Select(s => new TargetSessionInfo(s.Target!.Name, s.InitiatorName, s.Isid.ToString(), s.Tsih,
-                s.Connection!.PortalGroupTag, s.Connection.RemoteEndPoint, s.InBandStateSave) { Session = s }),
+                s.Connection!.PortalGroupTag, s.Connection.RemoteEndPoint, s.InBandStateSave) { Session = s, Statistics = s.Counters.Snapshot() }),
     ];
 
     /// <summary>

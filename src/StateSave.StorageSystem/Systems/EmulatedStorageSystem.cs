@@ -168,7 +168,7 @@ public sealed class EmulatedStorageSystem : IControllerStateSource, IStockHostHi
     public Task<CollectionResult> CollectAsync(string component, string reason, IProgress<string>? progress = null, CancellationToken cancellationToken = default)
     {
         var failure = new FailureReport(NextFailureId(), DateTimeOffset.UtcNow, component, reason);
-        return _collector.CollectAsync(failure, this, progress, cancellationToken);
+        return _collector.CollectAsync(failure, this, Traced(failure, progress), cancellationToken);
     }
 
     /// <summary>The collection a host asked for with the vendor COLLECT NOW command, while it runs (null before).</summary>
@@ -183,7 +183,7 @@ public sealed class EmulatedStorageSystem : IControllerStateSource, IStockHostHi
             controller.EventLog.Add($"collection {failure.Id:x16} requested by {initiatorName}");
         }
 
-        LastRequestedCollection = Task.Run(() => _collector.CollectAsync(failure, this));
+        LastRequestedCollection = Task.Run(() => _collector.CollectAsync(failure, this, Traced(failure, null)));
         return failure.Id;
     }
 
@@ -232,7 +232,7 @@ public sealed class EmulatedStorageSystem : IControllerStateSource, IStockHostHi
             sessions = Server.GetSessions(TargetName).Select(s => new
             {
                 initiator = s.InitiatorName, isid = s.Isid, tsih = s.Tsih, portalGroupTag = s.PortalGroupTag,
-                remote = s.RemoteEndPoint?.ToString(), inBandStateSave = s.InBandStateSave,
+                remote = s.RemoteEndPoint?.ToString(), inBandStateSave = s.InBandStateSave, statistics = s.Statistics,
             }),
         };
     }
@@ -251,7 +251,23 @@ public sealed class EmulatedStorageSystem : IControllerStateSource, IStockHostHi
         }
 
         var failure = new FailureReport(NextFailureId(), DateTimeOffset.UtcNow, drive.ToString(), reason);
-        return _collector.CollectAsync(failure, this, progress, cancellationToken);
+        return _collector.CollectAsync(failure, this, Traced(failure, progress), cancellationToken);
+    }
+
+    /// <summary>Every step of a collection goes to the controllers' trace rings (and on to <paramref name="progress"/>), in order.</summary>
+    private TracedProgress Traced(FailureReport failure, IProgress<string>? progress) => new(Controllers, failure.Id, progress);
+
+    private sealed class TracedProgress(IReadOnlyList<StorageController> controllers, ulong failureId, IProgress<string>? next) : IProgress<string>
+    {
+        public void Report(string value)
+        {
+            foreach (StorageController controller in controllers)
+            {
+                controller.Trace.Add($"collection {failureId:x16}: {value}");
+            }
+
+            next?.Report(value);
+        }
     }
 
     private ulong NextFailureId() =>

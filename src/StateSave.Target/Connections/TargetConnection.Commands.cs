@@ -84,6 +84,7 @@ internal sealed partial class TargetConnection
         finally
         {
             session.Tasks.TryRemove(new KeyValuePair<uint, TargetTask>(task.InitiatorTaskTag, task));
+            session.Counters.Record(task.DataInBytes, task.DataOutBytes, result.Status == ScsiStatus.CheckCondition, task.IsAborted);
             session.TaskEnded();
             task.MarkCompleted();
             task.Dispose();

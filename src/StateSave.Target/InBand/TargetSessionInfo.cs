@@ -14,4 +14,7 @@ public sealed record TargetSessionInfo(
     bool InBandStateSave)
 {
     internal TargetSession? Session { get; init; }
+
+    /// <summary>The session's counters when this record was taken.</summary>
+    public TargetSessionStatistics? Statistics { get; init; }
 }

@@ -46,6 +46,9 @@ internal sealed class TargetSession
 
     public bool IsDiscovery => Target is null;
 
+    /// <summary>What the session's commands did (for the storage system's state save).</summary>
+    public SessionCounters Counters { get; } = new();
+
     /// <summary>Both sides said Yes to the in-band state-save key (specs/in-band-state-save.md §1).</summary>
     public bool InBandStateSave => Target is not null && InBandStateSaveKey.IsEnabled(Parameters);
 

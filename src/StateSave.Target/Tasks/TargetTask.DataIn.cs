@@ -9,6 +9,9 @@ internal sealed partial class TargetTask
 {
     private long _dataInRequested;
     private uint _dataInOffset;
+
+    /// <summary>Data-In bytes sent so far.</summary>
+    internal uint DataInBytes => _dataInOffset;
     private uint _dataSN;
     private byte[]? _held;
     private int _heldLength;

@@ -13,6 +13,9 @@ internal sealed partial class TargetTask
     private readonly Queue<R2TSequence> _r2ts = new();
     private long _dataOutRequested;
     private uint _received;       // the next buffer offset expected on the wire
+
+    /// <summary>Data-Out bytes received so far.</summary>
+    internal uint DataOutBytes => _received;
     private uint _delivered;      // bytes handed to the device server
     private uint _unsolicitedLimit;
     private bool _unsolicitedComplete = true;

@@ -134,4 +134,32 @@ public class EmulatedHostCollectionTests
             Assert.That(collection.Manifest.Hosts.Single().Outcome, Is.EqualTo(HostOutcome.Complete));
         });
     }
+
+    [Test]
+    [CancelAfter(120_000)]
+    public async Task A_failed_controller_port_moves_a_multipath_host_to_the_other_controller_without_an_error()
+    {
+        await using var storage = new EmulatedStorageSystem(new StorageSystemOptions
+        {
+            Collection = new StateSaveCollectorOptions { OutputDirectory = _output },
+        });
+        await storage.StartAsync();
+        await using EmulatedHost host = Host("ported", 0, capable: true, storage.TargetName, storage.Portals[0].EndPoint, storage.Portals[1].EndPoint);
+        await host.StartAsync();
+        await Task.Delay(300);
+
+        storage.SetControllerPortFailed(storage.Portals[0].PortalGroupTag, failed: true);
+        await Task.Delay(1500); // I/O on controller B only
+        storage.SetControllerPortFailed(storage.Portals[0].PortalGroupTag, failed: false);
+        await Task.Delay(1500);
+        await host.StopAsync();
+
+        WorkloadStatistics statistics = ((VerifyingWorkload)host.Applications[0]).Statistics;
+        Assert.Multiple(() =>
+        {
+            Assert.That((statistics.Errors, statistics.VerificationFailures), Is.EqualTo((0L, 0L)));
+            Assert.That(host.Failover.History.Any(h => h.NewState != PathState.Active), Is.True, "the path through the failed port left service");
+            Assert.That(storage.Controllers[0].EventLog.Snapshot().Select(l => l.Text), Has.Some.Contains("failed").And.Some.Contains("restored"));
+        });
+    }
 }
