@@ -3,6 +3,7 @@ using System.Globalization;
 using StateSave.Host.Hba;
 using StateSave.Initiator.Commands;
 using StateSave.Scsi;
+using StateSave.Scsi.InBand;
 
 namespace StateSave.Host.Failover;
 
@@ -13,10 +14,7 @@ public sealed partial class FailoverDriver
     /// <summary>The most one error history buffer read brings back (bytes).</summary>
     public const int MaximumStorageBuffer = 16 * 1024 * 1024;
 
-    private const byte ReadBuffer16 = 0x9b;
-    private const byte ErrorHistoryMode = 0x1c;
     private const byte CreateSnapshotBufferId = 0x01;
-    private const byte ReleaseBufferId = 0xff;
     private const byte CollectNowOperationCode = 0xc6;
 
     /// <summary>
@@ -35,17 +33,16 @@ public sealed partial class FailoverDriver
         var buffers = new Dictionary<byte, byte[]>();
         try
         {
-            int length = directory.Length >= 32 ? BinaryPrimitives.ReadUInt16BigEndian(directory.AsSpan(30)) : 0;
-            for (int offset = 32; offset + 8 <= Math.Min(directory.Length, 32 + length); offset += 8)
+            IReadOnlyList<(byte BufferId, byte Format, uint MaximumLength)> listed = ErrorHistoryDirectory.Parse(directory)
+                ?? throw new MultipathIoException($"The error history directory of {device.Name} is malformed.");
+            foreach ((byte id, _, uint available) in listed)
             {
-                byte id = directory[offset];
-                uint available = BinaryPrimitives.ReadUInt32BigEndian(directory.AsSpan(offset + 4));
                 buffers[id] = await ReadErrorHistoryAsync(device, id, 0, (uint)Math.Min(available, MaximumStorageBuffer), cancellationToken).ConfigureAwait(false);
             }
         }
         finally
         {
-            await ReadErrorHistoryAsync(device, ReleaseBufferId, 0, 0, CancellationToken.None).ConfigureAwait(false);
+            await ReadErrorHistoryAsync(device, ErrorHistoryReadCdb.ReleaseBufferId, 0, 0, CancellationToken.None).ConfigureAwait(false);
         }
 
         return new StorageStateSave(requestedAt, device.Name, directory, buffers);
@@ -74,12 +71,8 @@ public sealed partial class FailoverDriver
 
     private static async Task<byte[]> ReadErrorHistoryAsync(MultipathDevice device, byte bufferId, ulong offset, uint allocationLength, CancellationToken cancellationToken)
     {
-        byte[] cdb = new byte[16];
-        cdb[0] = ReadBuffer16;
-        cdb[1] = ErrorHistoryMode;
-        BinaryPrimitives.WriteUInt64BigEndian(cdb.AsSpan(2), offset); // SPC-5 §6.19: 2-9 BUFFER OFFSET, 10-13 ALLOCATION LENGTH, 14 BUFFER ID
-        BinaryPrimitives.WriteUInt32BigEndian(cdb.AsSpan(10), allocationLength);
-        cdb[14] = bufferId;
+        // BUFFER ID 01h (create a snapshot) is not a host-side request of the in-band protocol, but the CDB is the same.
+        byte[] cdb = new ErrorHistoryReadCdb(bufferId, offset, allocationLength).ToArray();
         byte[] data = new byte[allocationLength];
         ScsiCommandResponse response = await device.ExecuteAsync(cdb, data, default, cancellationToken).ConfigureAwait(false);
         if (!response.IsGood)

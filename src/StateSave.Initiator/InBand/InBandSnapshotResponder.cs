@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Text.Json;
 using StateSave.Initiator.Sessions;
@@ -16,9 +15,6 @@ namespace StateSave.Initiator.InBand;
 public sealed class InBandSnapshotResponder(IHostSnapshotSource source, TimeSpan? retention = null) : IInBandStateSaveHandler
 {
     public const int MaximumBuffers = ErrorHistoryReadCdb.LastDataBufferId - ErrorHistoryReadCdb.FirstDataBufferId + 1;
-
-    private const int DirectoryHeaderLength = 32;
-    private const int DirectoryEntryLength = 8;
 
     private readonly ConcurrentDictionary<ulong, Lazy<Task<Snapshot>>> _snapshots = new();
 
@@ -179,23 +175,10 @@ public sealed class InBandSnapshotResponder(IHostSnapshotSource source, TimeSpan
         return new Snapshot(all, EncodeDirectory(all), incomplete);
     }
 
-    private static byte[] EncodeDirectory(SnapshotBuffer[] buffers)
-    {
-        byte[] directory = new byte[DirectoryHeaderLength + (DirectoryEntryLength * buffers.Length)];
-        "STATESAV"u8.CopyTo(directory);
-        directory[8] = 1; // VERSION
-        directory[9] = (0b10 << 3) | (0b01 << 1) | 1; // EHS_RETRIEVED: not yet; EHS_SOURCE: this command's snapshot; CLR_SUP
-        BinaryPrimitives.WriteUInt16BigEndian(directory.AsSpan(30), (ushort)(DirectoryEntryLength * buffers.Length));
-        for (int i = 0; i < buffers.Length; i++)
-        {
-            Span<byte> entry = directory.AsSpan(DirectoryHeaderLength + (DirectoryEntryLength * i), DirectoryEntryLength);
-            entry[0] = (byte)(ErrorHistoryReadCdb.FirstDataBufferId + i);
-            entry[1] = buffers[i].Format;
-            BinaryPrimitives.WriteUInt32BigEndian(entry[4..], (uint)Math.Min(buffers[i].Data.Length, uint.MaxValue));
-        }
-
-        return directory;
-    }
+    // EHS_RETRIEVED 10b (not yet retrieved), EHS_SOURCE 01b (made by this command), CLR_SUP 1.
+    private static byte[] EncodeDirectory(SnapshotBuffer[] buffers) =>
+        ErrorHistoryDirectory.Encode("STATESAV"u8, version: 1, (0b10 << 3) | (0b01 << 1) | 1,
+            [.. buffers.Select((b, i) => ((byte)(ErrorHistoryReadCdb.FirstDataBufferId + i), b.Format, (long)b.Data.Length))]);
 
     private void DropExpired()
     {

@@ -64,14 +64,8 @@ public sealed class InBandStateSaveResponse
         FinishAsync(ScsiStatus.Good, ReadOnlyMemory<byte>.Empty, cancellationToken);
 
     /// <summary>Ends the answer with CHECK CONDITION and <paramref name="sense"/>.</summary>
-    public ValueTask FailAsync(SenseData sense, CancellationToken cancellationToken = default)
-    {
-        byte[] senseBytes = new byte[sense.EncodedLength];
-        sense.Encode(senseBytes);
-        byte[] segment = new byte[SenseSegment.SenseLengthFieldLength + senseBytes.Length];
-        SenseSegment.Encode(segment, senseBytes);
-        return FinishAsync(ScsiStatus.CheckCondition, segment, cancellationToken);
-    }
+    public ValueTask FailAsync(SenseData sense, CancellationToken cancellationToken = default) =>
+        FinishAsync(ScsiStatus.CheckCondition, SenseSegment.ToArray(sense), cancellationToken);
 
     private async ValueTask FinishAsync(ScsiStatus status, ReadOnlyMemory<byte> segment, CancellationToken cancellationToken)
     {

@@ -5,7 +5,6 @@ using StateSave.Iscsi.Protocol;
 using StateSave.Iscsi.Protocol.Pdus;
 using StateSave.Scsi;
 using StateSave.Target.InBand;
-using StateSave.Target.Logging;
 using StateSave.Target.Sessions;
 
 namespace StateSave.Target.Connections;
@@ -54,10 +53,7 @@ internal sealed partial class TargetConnection
     /// <summary>Sends an Asynchronous Message with a SCSI asynchronous event (AsyncEvent 0, RFC 7143 §11.9.1) and its sense data.</summary>
     public async Task SendScsiAsyncEventAsync(ulong lun, SenseData sense, CancellationToken cancellationToken)
     {
-        byte[] senseBytes = new byte[sense.EncodedLength];
-        sense.Encode(senseBytes);
-        byte[] segment = new byte[SenseSegment.SenseLengthFieldLength + senseBytes.Length];
-        SenseSegment.Encode(segment, senseBytes);
+        byte[] segment = SenseSegment.ToArray(sense);
         var message = new AsynchronousMessagePdu
         {
             Lun = lun,

@@ -1,4 +1,3 @@
-using System.Buffers;
 using StateSave.Iscsi.InBand;
 using StateSave.Iscsi.Protocol;
 using StateSave.Scsi;
@@ -59,10 +58,7 @@ internal sealed class InBandExchange(uint vendorTaskTag, StateSaveRequest reques
         SenseData? sense = null;
         if (withSense)
         {
-            byte[] segment = data.DataSegment.ToArray(); // bounded by the target's MaxRecvDataSegmentLength
-            int senseLength = segment.Length >= SenseSegment.SenseLengthFieldLength ? (segment[0] << 8) | segment[1] : -1;
-            if (senseLength < 0 || senseLength > segment.Length - SenseSegment.SenseLengthFieldLength
-                || !SenseData.TryDecode(segment.AsSpan(SenseSegment.SenseLengthFieldLength, senseLength), out SenseData decoded))
+            if (!SenseSegment.TryDecode(data.DataSegment, out SenseData decoded))
             {
                 Fail(new StateSaveProtocolException($"State Save Data for VTT 0x{VendorTaskTag:x8}: CHECK CONDITION without decodable sense data"));
                 return true;

@@ -164,31 +164,6 @@ public struct ScsiResponsePdu : IIscsiPdu<ScsiResponsePdu>, ITargetSequencedPdu
     /// Splits the data segment into sense data and response data (RFC 7143 §11.4.7: a 2-byte SenseLength, then
     /// SenseLength bytes of sense data, then response data). Returns false when SenseLength runs past the segment.
     /// </summary>
-    public readonly bool TryGetSenseData(out ReadOnlySequence<byte> senseData, out ReadOnlySequence<byte> responseData)
-    {
-        senseData = default;
-        responseData = default;
-        ReadOnlySequence<byte> data = DataSegment;
-        if (data.IsEmpty)
-        {
-            return true;
-        }
-
-        if (data.Length < SenseSegment.SenseLengthFieldLength)
-        {
-            return false;
-        }
-
-        Span<byte> lengthField = stackalloc byte[SenseSegment.SenseLengthFieldLength];
-        data.Slice(0, SenseSegment.SenseLengthFieldLength).CopyTo(lengthField);
-        int senseLength = BinaryPrimitives.ReadUInt16BigEndian(lengthField);
-        if (SenseSegment.SenseLengthFieldLength + senseLength > data.Length)
-        {
-            return false;
-        }
-
-        senseData = data.Slice(SenseSegment.SenseLengthFieldLength, senseLength);
-        responseData = data.Slice(SenseSegment.SenseLengthFieldLength + senseLength);
-        return true;
-    }
+    public readonly bool TryGetSenseData(out ReadOnlySequence<byte> senseData, out ReadOnlySequence<byte> responseData) =>
+        SenseSegment.TrySplit(DataSegment, out senseData, out responseData);
 }
