@@ -238,8 +238,6 @@ public sealed class IscsiTargetServer : IAsyncDisposable
 
     /// <summary>What the target side supports and prefers in negotiation (RFC 7143 §13) for one target (null: discovery).</summary>
     private static readonly Dictionary<string, string> NoExtensionKeys = [];
-    private static readonly Dictionary<string, string> InBandStateSaveEnabled = new() { [InBandStateSaveKey.Name] = TextKeyNames.Yes };
-    private static readonly Dictionary<string, string> InBandStateSaveDisabled = new() { [InBandStateSaveKey.Name] = TextKeyNames.No };
 
     /// <summary>The keys the target understands: the standard ones and the in-band state-save key.</summary>
     internal static TextKeyRegistry KeyRegistry { get; } = InBandStateSaveKey.CreateRegistry();
@@ -266,8 +264,7 @@ public sealed class IscsiTargetServer : IAsyncDisposable
             DataSequenceInOrder = true,
             ErrorRecoveryLevel = 0,
             ToleratesRepeatedKeys = true,
-            ExtensionKeys = target is null ? NoExtensionKeys
-                : target.Options.InBandStateSave ? InBandStateSaveEnabled : InBandStateSaveDisabled,
+            ExtensionKeys = target is null ? NoExtensionKeys : InBandStateSaveKey.SettingsValue(target.Options.InBandStateSave),
         };
     }
 

@@ -128,10 +128,9 @@ public sealed record InitiatorOptions
         DataSequenceInOrder = true,
         ErrorRecoveryLevel = 0,
         IscsiProtocolLevel = 0,
-        ExtensionKeys = InBandStateSave && sessionType == SessionType.Normal ? InBandProposal : NoExtensionKeys,
+        ExtensionKeys = InBandStateSave && sessionType == SessionType.Normal ? Iscsi.InBand.InBandStateSaveKey.SettingsValue(enabled: true) : NoExtensionKeys,
     };
 
-    private static readonly Dictionary<string, string> InBandProposal = new() { [Iscsi.InBand.InBandStateSaveKey.Name] = TextKeyNames.Yes };
     private static readonly Dictionary<string, string> NoExtensionKeys = [];
 
     /// <summary>The keys the initiator understands: the standard ones and the in-band state-save key.</summary>

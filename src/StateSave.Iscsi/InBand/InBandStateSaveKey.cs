@@ -24,6 +24,12 @@ public static class InBandStateSaveKey
         RelevantInDiscovery = false,
     };
 
+    private static readonly Dictionary<string, string> YesValue = new() { [Name] = TextKeyNames.Yes };
+    private static readonly Dictionary<string, string> NoValue = new() { [Name] = TextKeyNames.No };
+
+    /// <summary>The key's value as <see cref="NegotiationSettings.ExtensionKeys"/> carries it (proposed by an initiator, answered by a target).</summary>
+    public static IReadOnlyDictionary<string, string> SettingsValue(bool enabled) => enabled ? YesValue : NoValue;
+
     /// <summary>A registry of the standard keys and this one.</summary>
     public static TextKeyRegistry CreateRegistry()
     {
