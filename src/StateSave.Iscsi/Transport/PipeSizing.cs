@@ -44,7 +44,7 @@ public static class PipeSizing
     public const long DefaultPauseWriterThreshold = 64 * 1024;
 
     /// <summary>Output pipe thresholds (see the remarks on why the output needs no PDU-based sizing).</summary>
-    public const long OutputPauseWriterThreshold = DefaultPauseWriterThreshold;
+    public const long OutputPauseWriterThreshold = 1024 * 1024;
 
     /// <summary>The byte length of the largest PDU with at most these AHS and data segment lengths, digests included.</summary>
     public static long LargestPduLength(int maxRecvDataSegmentLength, int maxAdditionalHeaderSegmentLength)

@@ -50,7 +50,7 @@ public sealed class TransportOptions
             ArgumentOutOfRangeException.ThrowIfNegativeOrZero(value);
             field = value;
         }
-    } = 4096;
+    } = 64 * 1024;
 
     /// <summary>How long a graceful close (DisposeAsync) waits for the output to drain before aborting. Default 5 s.</summary>
     public TimeSpan DrainTimeout
