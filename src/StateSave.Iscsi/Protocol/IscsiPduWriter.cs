@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Diagnostics;
 using StateSave.Iscsi.Digests;
+using StateSave.Scsi.Server;
 
 namespace StateSave.Iscsi.Protocol;
 
@@ -24,18 +25,70 @@ public static class IscsiPduWriter
             throw new ArgumentException($"A data segment of {data.Length} bytes does not fit the 24-bit DataSegmentLength.", nameof(pdu));
         }
 
+        int ahsLength = CheckedAhsLength(pdu);
+        int dataLength = (int)data.Length;
+        bool headerDigest = (digests & DigestOptions.HeaderDigest) != 0;
+        int headerWireLength = HeaderWireLength(ahsLength, headerDigest);
+        EncodeHeader(writer.GetSpan(headerWireLength)[..headerWireLength], pdu, ahsLength, dataLength, headerDigest);
+        writer.Advance(headerWireLength);
+        return headerWireLength + WriteDataSegment(writer, data, (digests & DigestOptions.DataDigest) != 0);
+    }
+
+    /// <summary>
+    /// Writes <paramref name="pdu"/> with a data segment of <paramref name="dataLength"/> bytes that
+    /// <paramref name="source"/> copies from <paramref name="sourceOffset"/> straight into the writer's memory (the PDU's
+    /// own <c>DataSegment</c> is ignored). The whole PDU is one contiguous span, filled data first and advanced only
+    /// once complete: when the source throws, nothing of the PDU has been written.
+    /// </summary>
+    /// <returns>The number of bytes written.</returns>
+    public static int WriteInPlace<TPdu>(IBufferWriter<byte> writer, in TPdu pdu, IDataInSource source, long sourceOffset, int dataLength, DigestOptions digests = DigestOptions.None)
+        where TPdu : struct, IIscsiPdu<TPdu>
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentOutOfRangeException.ThrowIfNegative(dataLength);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(dataLength, BasicHeaderSegment.MaxDataSegmentLength);
+        int ahsLength = CheckedAhsLength(pdu);
+        bool headerDigest = (digests & DigestOptions.HeaderDigest) != 0;
+        bool dataDigest = dataLength > 0 && (digests & DigestOptions.DataDigest) != 0;
+        int headerWireLength = HeaderWireLength(ahsLength, headerDigest);
+        int padded = IscsiPduReader.PaddedLength(dataLength);
+        int total = headerWireLength + padded + (dataDigest ? DigestLength : 0);
+
+        Span<byte> span = writer.GetSpan(total)[..total];
+        Span<byte> data = span.Slice(headerWireLength, dataLength);
+        source.Read(sourceOffset, data);
+        span.Slice(headerWireLength + dataLength, padded - dataLength).Clear();
+        if (dataDigest)
+        {
+            Crc32C.WriteDigest(span[(headerWireLength + padded)..], Crc32C.Compute(span.Slice(headerWireLength, padded)));
+        }
+
+        EncodeHeader(span[..headerWireLength], pdu, ahsLength, dataLength, headerDigest);
+        writer.Advance(total);
+        return total;
+    }
+
+    private static int CheckedAhsLength<TPdu>(in TPdu pdu)
+        where TPdu : struct, IIscsiPdu<TPdu>
+    {
         int ahsLength = pdu.AdditionalHeaderSegmentsLength;
         if (ahsLength < 0 || ahsLength > AdditionalHeaderSegment.MaxTotalLength || (ahsLength & 3) != 0)
         {
             throw new ArgumentException($"An AHS area of {ahsLength} bytes is not a multiple of 4 up to 1020.", nameof(pdu));
         }
 
-        int dataLength = (int)data.Length;
-        bool headerDigest = (digests & DigestOptions.HeaderDigest) != 0;
-        int headerLength = BasicHeaderSegment.Length + ahsLength;
-        int headerWireLength = headerLength + (headerDigest ? DigestLength : 0);
+        return ahsLength;
+    }
 
-        Span<byte> header = writer.GetSpan(headerWireLength)[..headerWireLength];
+    private static int HeaderWireLength(int ahsLength, bool headerDigest) =>
+        BasicHeaderSegment.Length + ahsLength + (headerDigest ? DigestLength : 0);
+
+    /// <summary>BHS, AHS and header digest into <paramref name="header"/> (exactly the header's wire length).</summary>
+    private static void EncodeHeader<TPdu>(Span<byte> header, in TPdu pdu, int ahsLength, int dataLength, bool headerDigest)
+        where TPdu : struct, IIscsiPdu<TPdu>
+    {
+        int headerLength = BasicHeaderSegment.Length + ahsLength;
         header[..BasicHeaderSegment.Length].Clear();
         pdu.EncodeHeader(header);
         header[BasicHeaderSegment.TotalAhsLengthOffset] = (byte)(ahsLength / 4);
@@ -50,9 +103,6 @@ public static class IscsiPduWriter
         {
             Crc32C.WriteDigest(header[headerLength..], Crc32C.Compute(header[..headerLength]));
         }
-
-        writer.Advance(headerWireLength);
-        return headerWireLength + WriteDataSegment(writer, data, (digests & DigestOptions.DataDigest) != 0);
     }
 
     /// <summary>Writes a data segment, its padding and (optionally) its digest; returns the bytes written.</summary>

@@ -41,7 +41,10 @@ public sealed class TransportOptions
     /// <summary>The pool both pipes rent their segments from; null for the pipe's default pool.</summary>
     public MemoryPool<byte>? MemoryPool { get; init; }
 
-    /// <summary>The smallest segment a pipe rents, also the size the receive loop asks for per receive. Default 4096.</summary>
+    /// <summary>
+    /// The smallest segment a pipe rents, also the size the receive loop asks for per receive. Default 64 KiB: a 128 KiB
+    /// Data-In then spans three segments (one gather send), and a receive takes in many small PDUs at once.
+    /// </summary>
     public int MinimumSegmentSize
     {
         get;

@@ -58,4 +58,41 @@ public interface IScsiCommand
     /// are not sent and are reported as a residual overflow. The caller may reuse the memory as soon as the call returns.
     /// </summary>
     ValueTask SendDataInAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Send Data-In read in place: appends <paramref name="length"/> bytes that <paramref name="source"/> copies from
+    /// <paramref name="sourceOffset"/> on, straight into the transport's send buffers. Same accounting as
+    /// <see cref="SendDataInAsync(ReadOnlyMemory{byte}, CancellationToken)"/>.
+    /// </summary>
+    /// <param name="source">Where the bytes are read from, synchronously.</param>
+    /// <param name="sourceOffset">The offset of the first byte, in the source's addressing.</param>
+    /// <param name="length">The bytes to send.</param>
+    /// <param name="completesWithGood">
+    /// True when the device server will return GOOD without sense as soon as this call returns, having sent all its
+    /// Data-In: the transport may then send that status with the last Data-In (iSCSI phase collapse, RFC 7143
+    /// §11.7.4) instead of holding data back for it.
+    /// </param>
+    /// <param name="cancellationToken">Cancels the send.</param>
+    /// <remarks>The default implementation stages the bytes in a pooled buffer of at most 1 MiB and calls the copying overload.</remarks>
+    async ValueTask SendDataInAsync(IDataInSource source, long sourceOffset, int length, bool completesWithGood, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentOutOfRangeException.ThrowIfNegative(length);
+        const int StagingBytes = 1 << 20;
+        byte[] staging = System.Buffers.ArrayPool<byte>.Shared.Rent(Math.Min(length, StagingBytes));
+        try
+        {
+            for (int done = 0; done < length;)
+            {
+                int count = Math.Min(length - done, staging.Length);
+                source.Read(sourceOffset + done, staging.AsSpan(0, count));
+                await SendDataInAsync(staging.AsMemory(0, count), cancellationToken).ConfigureAwait(false);
+                done += count;
+            }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(staging);
+        }
+    }
 }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using StateSave.Scsi.Server;
 
 namespace StateSave.Storage.BackingStores;
 
@@ -7,7 +8,7 @@ namespace StateSave.Storage.BackingStores;
 /// so a large thin logical unit costs nothing until written. Unwritten and unmapped blocks read as zeros.
 /// Thread-safe; each chunk copy happens under the chunk's lock.
 /// </summary>
-public sealed class MemoryBlockStore : IBlockStore
+public sealed class MemoryBlockStore : IBlockStore, IDataInSource
 {
     private const int ChunkBytes = 64 * 1024;
 
@@ -39,30 +40,34 @@ public sealed class MemoryBlockStore : IBlockStore
 
     public ValueTask ReadAsync(ulong logicalBlockAddress, Memory<byte> destination, CancellationToken cancellationToken)
     {
-        ulong offset = logicalBlockAddress * (ulong)BlockLength;
-        Span<byte> span = destination.Span;
-        while (!span.IsEmpty)
+        Read((long)(logicalBlockAddress * (ulong)BlockLength), destination.Span);
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Copies the bytes at byte <paramref name="offset"/> into <paramref name="destination"/> (the Data-In path that needs no staging buffer).</summary>
+    public void Read(long offset, Span<byte> destination)
+    {
+        ulong position = (ulong)offset;
+        while (!destination.IsEmpty)
         {
-            ulong chunkIndex = offset / ChunkBytes;
-            int inChunk = (int)(offset % ChunkBytes);
-            int count = Math.Min(span.Length, ChunkBytes - inChunk);
+            ulong chunkIndex = position / ChunkBytes;
+            int inChunk = (int)(position % ChunkBytes);
+            int count = Math.Min(destination.Length, ChunkBytes - inChunk);
             if (_chunks.TryGetValue(chunkIndex, out byte[]? chunk))
             {
                 lock (chunk)
                 {
-                    chunk.AsSpan(inChunk, count).CopyTo(span);
+                    chunk.AsSpan(inChunk, count).CopyTo(destination);
                 }
             }
             else
             {
-                span[..count].Clear();
+                destination[..count].Clear();
             }
 
-            span = span[count..];
-            offset += (ulong)count;
+            destination = destination[count..];
+            position += (ulong)count;
         }
-
-        return ValueTask.CompletedTask;
     }
 
     public ValueTask WriteAsync(ulong logicalBlockAddress, ReadOnlyMemory<byte> source, CancellationToken cancellationToken)

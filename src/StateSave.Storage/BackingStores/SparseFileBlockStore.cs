@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using Microsoft.Win32.SafeHandles;
+using StateSave.Scsi.Server;
 
 namespace StateSave.Storage.BackingStores;
 
@@ -9,7 +10,7 @@ namespace StateSave.Storage.BackingStores;
 /// deallocated in a map kept beside the file (<c>&lt;path&gt;.map</c>), written on every flush and on
 /// dispose so provisioning status survives a restart.
 /// </summary>
-public sealed class SparseFileBlockStore : IBlockStore, IDisposable
+public sealed class SparseFileBlockStore : IBlockStore, IDataInSource, IDisposable
 {
     private const int ZeroBufferBytes = 1 << 20;
 
@@ -65,6 +66,26 @@ public sealed class SparseFileBlockStore : IBlockStore, IDisposable
             }
 
             done += read;
+        }
+    }
+
+    /// <summary>
+    /// Copies the bytes at byte <paramref name="offset"/> into <paramref name="destination"/> with a synchronous
+    /// pread: the Data-In path reads the page cache straight into the connection's send buffers.
+    /// </summary>
+    public void Read(long offset, Span<byte> destination)
+    {
+        while (!destination.IsEmpty)
+        {
+            int read = RandomAccess.Read(_handle, destination, offset);
+            if (read == 0)
+            {
+                destination.Clear();
+                return;
+            }
+
+            destination = destination[read..];
+            offset += read;
         }
     }
 

@@ -27,7 +27,8 @@ internal static class Read
             return CommandResults.LogicalBlockAddressOutOfRange;
         }
 
-        await logicalUnit.ReadToDataInAsync(context, read.LogicalBlockAddress, read.TransferLength).ConfigureAwait(false);
+        // GOOD follows at once, so the status may ride on the last Data-In.
+        await logicalUnit.ReadToDataInAsync(context, read.LogicalBlockAddress, read.TransferLength, completesWithGood: true).ConfigureAwait(false);
         return ScsiCommandResult.Good;
     }
 }

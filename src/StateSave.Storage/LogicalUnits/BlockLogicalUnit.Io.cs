@@ -1,4 +1,5 @@
 using System.Buffers;
+using StateSave.Scsi.Server;
 using StateSave.Storage.Commands;
 
 namespace StateSave.Storage.LogicalUnits;
@@ -15,11 +16,22 @@ public sealed partial class BlockLogicalUnit
 
     internal int BlocksPerChunk => TransferChunkBytes / BlockLength;
 
-    /// <summary>Reads the blocks and sends them as Data-In.</summary>
-    internal async ValueTask ReadToDataInAsync(CommandContext context, ulong logicalBlockAddress, ulong blockCount)
+    /// <summary>
+    /// Reads the blocks and sends them as Data-In. A store that can read synchronously (<see cref="IDataInSource"/>)
+    /// copies straight into the transport's send buffers; <paramref name="completesWithGood"/> says the command
+    /// returns GOOD right after, so the transport may send that status with the last Data-In.
+    /// </summary>
+    internal async ValueTask ReadToDataInAsync(CommandContext context, ulong logicalBlockAddress, ulong blockCount, bool completesWithGood = false)
     {
         if (blockCount == 0)
         {
+            return;
+        }
+
+        if (Store is IDataInSource source && blockCount * (ulong)BlockLength <= int.MaxValue)
+        {
+            await context.Command.SendDataInAsync(source, (long)(logicalBlockAddress * (ulong)BlockLength),
+                (int)(blockCount * (ulong)BlockLength), completesWithGood, context.CancellationToken).ConfigureAwait(false);
             return;
         }
 

@@ -1,4 +1,5 @@
 using StateSave.Iscsi.Protocol;
+using StateSave.Scsi.Server;
 
 namespace StateSave.Target.Connections;
 
@@ -11,6 +12,11 @@ internal readonly struct SendBatch(TargetConnection connection)
     public void Write<TPdu>(ref TPdu pdu, bool advanceStatSN)
         where TPdu : struct, IIscsiPdu<TPdu>, ITargetSequencedPdu =>
         connection.WriteLocked(ref pdu, advanceStatSN);
+
+    /// <summary>Writes a PDU whose data segment <paramref name="source"/> copies straight into the send buffers.</summary>
+    public void WriteInPlace<TPdu>(ref TPdu pdu, bool advanceStatSN, IDataInSource source, long sourceOffset, int dataLength)
+        where TPdu : struct, IIscsiPdu<TPdu>, ITargetSequencedPdu =>
+        connection.WriteInPlaceLocked(ref pdu, advanceStatSN, source, sourceOffset, dataLength);
 
     /// <summary>Writes a PDU that carries no sequence numbers (a vendor-specific PDU of the in-band state-save protocol).</summary>
     public void WriteUnsequenced<TPdu>(ref TPdu pdu)

@@ -1,6 +1,7 @@
 using System.IO.Pipelines;
 using StateSave.Iscsi.Protocol;
 using StateSave.Iscsi.Protocol.Pdus;
+using StateSave.Scsi.Server;
 using StateSave.Target.Tasks;
 
 namespace StateSave.Target.Connections;
@@ -25,6 +26,21 @@ internal sealed partial class TargetConnection
         pdu.ExpCmdSN = expCmdSN;
         pdu.MaxCmdSN = maxCmdSN;
         IscsiPduWriter.Write(_transport.Output, pdu, _sendDigests);
+    }
+
+    /// <summary>Writes one PDU whose data segment <paramref name="source"/> copies in place. Only under the send lock.</summary>
+    internal void WriteInPlaceLocked<TPdu>(ref TPdu pdu, bool advanceStatSN, IDataInSource source, long sourceOffset, int dataLength)
+        where TPdu : struct, IIscsiPdu<TPdu>, ITargetSequencedPdu
+    {
+        (uint expCmdSN, uint maxCmdSN) = Session?.Window ?? _loginWindow;
+        pdu.StatSN = _statSN;
+        pdu.ExpCmdSN = expCmdSN;
+        pdu.MaxCmdSN = maxCmdSN;
+        IscsiPduWriter.WriteInPlace(_transport.Output, pdu, source, sourceOffset, dataLength, _sendDigests);
+        if (advanceStatSN)
+        {
+            _statSN++; // only once the PDU is written: a source that throws leaves nothing behind
+        }
     }
 
     internal void WriteUnsequencedLocked<TPdu>(ref TPdu pdu)

@@ -1,6 +1,8 @@
 using System.Buffers;
 using StateSave.Iscsi.Protocol;
 using StateSave.Iscsi.Protocol.Pdus;
+using StateSave.Scsi;
+using StateSave.Scsi.Server;
 using StateSave.Target.Connections;
 
 namespace StateSave.Target.Tasks;
@@ -13,6 +15,7 @@ internal sealed partial class TargetTask
     /// <summary>Data-In bytes sent so far.</summary>
     internal uint DataInBytes => _dataInOffset;
     private uint _dataSN;
+    private bool _statusSent;
     private byte[]? _held;
     private int _heldLength;
     private uint _heldOffset;
@@ -65,6 +68,70 @@ internal sealed partial class TargetTask
                 var pdu = DataInPdu(data[..length], offset, final: length == burstRoom);
                 batch.Write(ref pdu, advanceStatSN: false);
                 data = data[length..];
+            }
+        }
+        finally
+        {
+            await batch.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask SendDataInAsync(IDataInSource source, long sourceOffset, int length, bool completesWithGood, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentOutOfRangeException.ThrowIfNegative(length);
+        _dataInRequested += length;
+        int sendable = (int)Math.Min((uint)length, ExpectedDataInLength - _dataInOffset);
+        if (sendable == 0)
+        {
+            return;
+        }
+
+        Aborted.ThrowIfCancellationRequested();
+        int maxSegment = _connection.MaxSendDataSegmentLength;
+        uint maxBurst = (uint)_connection.Parameters.MaxBurstLength;
+        bool collapse = completesWithGood && Direction == ScsiDataDirection.FromDevice && DataOutFailure is null;
+        SendBatch batch = await _connection.BeginBatchAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_held is not null)
+            {
+                WriteHeld(ref batch, final: (_heldOffset + (uint)_heldLength) % maxBurst == 0, status: null);
+            }
+
+            while (sendable > 0)
+            {
+                uint offset = _dataInOffset;
+                int burstRoom = (int)(maxBurst - (offset % maxBurst));
+                int segment = Math.Min(sendable, Math.Min(maxSegment, burstRoom));
+                bool last = segment == sendable;
+                var pdu = DataInPdu(default, offset, final: segment == burstRoom || last);
+                if (last && collapse)
+                {
+                    // The device server returns GOOD next: the status rides on this PDU (RFC 7143 §11.7.4).
+                    (bool over, bool under, uint count) = ResponseFields.Residual(_dataInRequested, ExpectedDataInLength);
+                    pdu.HasStatus = true;
+                    pdu.Status = ScsiStatus.Good;
+                    pdu.ResidualOverflow = over;
+                    pdu.ResidualUnderflow = under;
+                    pdu.ResidualCount = count;
+                }
+
+                try
+                {
+                    batch.WriteInPlace(ref pdu, advanceStatSN: pdu.HasStatus, source, sourceOffset, segment);
+                }
+                catch
+                {
+                    _dataSN--; // the source failed: the PDU was not written, its DataSN is still free
+                    throw;
+                }
+
+                _statusSent |= pdu.HasStatus;
+                _dataInOffset += (uint)segment;
+                sourceOffset += segment;
+                sendable -= segment;
             }
         }
         finally

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 using StateSave.Iscsi.Protocol;
 using StateSave.Iscsi.Protocol.Pdus;
 using StateSave.Target.Connections;
@@ -15,6 +16,13 @@ internal sealed partial class TargetTask
     /// </summary>
     public async ValueTask SendStatusAsync(ScsiCommandResult result, CancellationToken cancellationToken)
     {
+        if (_statusSent)
+        {
+            // GOOD went out with the last Data-In, as the device server promised (completesWithGood).
+            Debug.Assert(result.Status == ScsiStatus.Good && result.Sense is null, "a device server broke its completesWithGood promise");
+            return;
+        }
+
         bool bidirectional = Direction == ScsiDataDirection.Bidirectional;
         (bool inOver, bool inUnder, uint inCount) = ResponseFields.Residual(_dataInRequested, ExpectedDataInLength);
         (bool outOver, bool outUnder, uint outCount) = ResponseFields.Residual(_dataOutRequested, ExpectedDataOutLength);

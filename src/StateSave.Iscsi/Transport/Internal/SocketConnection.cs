@@ -8,6 +8,7 @@ namespace StateSave.Iscsi.Transport.Internal;
 internal sealed class SocketConnection : DuplexPipeConnection
 {
     private readonly Socket _socket;
+    private readonly SocketSender _sender = new();
 
     private SocketConnection(Socket socket, TransportOptions options)
         : base("tcp", options, socket.LocalEndPoint, socket.RemoteEndPoint)
@@ -44,7 +45,7 @@ internal sealed class SocketConnection : DuplexPipeConnection
             return SendSegmentAsync(buffer.First, cancellationToken);
         }
 
-        return SendSegmentsAsync(buffer, cancellationToken);
+        return _sender.TryPrepare(buffer) ? SendGatheredAsync(buffer.Length) : SendSegmentsAsync(buffer, cancellationToken);
     }
 
     protected override void ShutdownSend() => _socket.Shutdown(SocketShutdown.Send);
@@ -67,6 +68,9 @@ internal sealed class SocketConnection : DuplexPipeConnection
         _socket.Dispose();
     }
 
+    // The send loop alone uses the sender: release it once that loop has ended.
+    protected override void OnSendLoopCompleted(bool shutDown) => _sender.Dispose();
+
     protected override ConnectionEndReason ClassifyError(Exception exception) => exception switch
     {
         // Shutdown (EPIPE) is what a send gets after the peer's RST.
@@ -75,8 +79,26 @@ internal sealed class SocketConnection : DuplexPipeConnection
         _ => base.ClassifyError(exception),
     };
 
-    // Segment by segment: each segment is the pipe's own memory, so nothing is copied. Segments are at least
-    // MinimumSegmentSize long, so the extra send calls are few. (A gather list would need array-backed segments.)
+    // One gather send for the whole buffer (the pipe's own arrays, nothing copied); a cancelled send loop closes the
+    // socket, which ends a pending send.
+    private async ValueTask SendGatheredAsync(long length)
+    {
+        try
+        {
+            while (length > 0)
+            {
+                int sent = await _sender.SendPreparedAsync(_socket).ConfigureAwait(false);
+                length -= sent;
+                _sender.Skip(sent);
+            }
+        }
+        finally
+        {
+            _sender.Clear();
+        }
+    }
+
+    // Segment by segment, for pipe memory that is not array-backed (a custom MemoryPool): nothing is copied either.
     private async ValueTask SendSegmentsAsync(ReadOnlySequence<byte> buffer, CancellationToken cancellationToken)
     {
         foreach (ReadOnlyMemory<byte> segment in buffer)
