@@ -326,8 +326,8 @@ public sealed class IscsiTargetServer : IAsyncDisposable
         }
 
         Sessions.Remove(session);
-        TargetTask[] tasks = [.. session.Tasks.Values];
-        foreach (TargetTask task in tasks)
+        TaskSnapshot[] tasks = session.Tasks.Snapshot();
+        foreach (TaskSnapshot task in tasks)
         {
             task.Abort();
         }
@@ -341,9 +341,9 @@ public sealed class IscsiTargetServer : IAsyncDisposable
         TargetLog.SessionClosed(Logger, session.Tsih, session.InitiatorName, reason);
     }
 
-    internal static async Task WaitForTasksAsync(IEnumerable<TargetTask> tasks, TimeSpan timeout)
+    internal static async Task WaitForTasksAsync(IEnumerable<TaskSnapshot> tasks, TimeSpan timeout)
     {
-        Task all = Task.WhenAll(tasks.Select(t => t.Completion));
+        Task all = Task.WhenAll(tasks.Select(t => t.WhenEnded()));
         await Task.WhenAny(all, Task.Delay(timeout)).ConfigureAwait(false);
     }
 

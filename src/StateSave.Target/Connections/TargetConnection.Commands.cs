@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using StateSave.Iscsi.Protocol;
 using StateSave.Iscsi.Protocol.Pdus;
 using StateSave.Scsi;
@@ -21,13 +22,13 @@ internal sealed partial class TargetConnection
             return;
         }
 
-        byte[] cdb = new byte[command.Cdb.Length]; // at most 260 bytes (16 + the extended CDB AHS)
-        command.Cdb.CopyTo(cdb);
-        var task = new TargetTask(this, command, cdb, session.Nexus!, _closing.Token);
-        if (!session.Tasks.TryAdd(command.InitiatorTaskTag, task))
+        TargetTask task = _taskPool.Rent();
+        task.Start(command, session.Nexus!);
+        if (!session.Tasks.TryAdd(task))
         {
             session.TaskEnded();
-            task.Dispose();
+            task.MarkCompleted();
+            _taskPool.Return(task);
             await SendRejectAsync(RejectReason.InvalidPduField, pdu.Header, $"ITT 0x{command.InitiatorTaskTag:x8} is already in use").ConfigureAwait(false);
             return;
         }
@@ -35,11 +36,13 @@ internal sealed partial class TargetConnection
         DataOutError? error = !Parameters.ImmediateData && !command.DataSegment.IsEmpty
             ? new DataOutError(SenseData.AbortedCommand(AdditionalSenseCode.WriteErrorUnexpectedUnsolicitedData), "immediate data with ImmediateData=No")
             : task.AcceptImmediateData(command, Parameters.InitialR2T, Parameters.FirstBurstLength);
-        _ = RunTaskAsync(session, task, error);
+        task.Run(RunTaskAsync(session, task, error));
     }
 
     /// <summary>Executes the command on the device server and sends its status; never throws.</summary>
-    private async Task RunTaskAsync(TargetSession session, TargetTask task, DataOutError? refused)
+    /// <remarks>Pooled state machine: a command that suspends (waiting for Data-Out, for the send lock) allocates nothing either.</remarks>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask RunTaskAsync(TargetSession session, TargetTask task, DataOutError? refused)
     {
         ScsiCommandResult result;
         IScsiDeviceServer device = session.Target!.Options.DeviceServer;
@@ -83,11 +86,10 @@ internal sealed partial class TargetConnection
         }
         finally
         {
-            session.Tasks.TryRemove(new KeyValuePair<uint, TargetTask>(task.InitiatorTaskTag, task));
+            session.Tasks.Remove(task);
             session.Counters.Record(task.DataInBytes, task.DataOutBytes, result.Status == ScsiStatus.CheckCondition, task.IsAborted);
             session.TaskEnded();
-            task.MarkCompleted();
-            task.Dispose();
+            task.MarkCompleted(); // the task goes back to the pool once this method has returned (TargetTask.Run)
         }
     }
 
@@ -95,12 +97,12 @@ internal sealed partial class TargetConnection
     private static void HandleDataOut(TargetSession session, IscsiPdu pdu)
     {
         ScsiDataOutPdu dataOut = pdu.As<ScsiDataOutPdu>();
-        if (!session.Tasks.TryGetValue(dataOut.InitiatorTaskTag, out TargetTask? task))
+        if (!session.Tasks.TryGetSnapshot(dataOut.InitiatorTaskTag, out TaskSnapshot task))
         {
             return; // the task already ended (e.g. refused or aborted): the rest of its data is discarded
         }
 
         // A refused Data-Out ends the command with CHECK CONDITION (logged when the status is sent).
-        task.AcceptDataOut(dataOut);
+        task.Task.AcceptDataOut(task.Generation, dataOut);
     }
 }

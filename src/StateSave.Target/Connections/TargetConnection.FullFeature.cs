@@ -148,7 +148,7 @@ internal sealed partial class TargetConnection
 
         if (code == LogoutResponseCode.ClosedSuccessfully)
         {
-            await IscsiTargetServer.WaitForTasksAsync(session.Tasks.Values, TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+            await IscsiTargetServer.WaitForTasksAsync(session.Tasks.Snapshot(), TimeSpan.FromSeconds(10)).ConfigureAwait(false);
         }
 
         var response = new LogoutResponsePdu

@@ -79,7 +79,7 @@ internal sealed partial class TargetConnection
         switch (request.Function)
         {
             case TaskManagementFunction.AbortTask:
-                if (session.Tasks.TryGetValue(request.ReferencedTaskTag, out TargetTask? task) && task.Lun == lun)
+                if (session.Tasks.TryGetSnapshot(request.ReferencedTaskTag, out TaskSnapshot task) && task.Lun == lun)
                 {
                     await AbortAsync([task]).ConfigureAwait(false);
                     return TaskManagementResponse.FunctionComplete;
@@ -91,7 +91,7 @@ internal sealed partial class TargetConnection
                     : TaskManagementResponse.TaskDoesNotExist;
 
             case TaskManagementFunction.AbortTaskSet:
-                await AbortAsync(session.Tasks.Values.Where(t => t.Lun == lun)).ConfigureAwait(false);
+                await AbortAsync(session.Tasks.Snapshot().Where(t => t.Lun == lun)).ConfigureAwait(false);
                 device.OnTaskSetCleared(lun, nexus, otherNexusesAffected: false);
                 return TaskManagementResponse.FunctionComplete;
 
@@ -119,13 +119,13 @@ internal sealed partial class TargetConnection
         }
     }
 
-    private IEnumerable<TargetTask> TasksOfTarget(TargetNode target, Func<TargetTask, bool> match) =>
-        _server.SessionsOf(target).SelectMany(s => s.Tasks.Values).Where(match);
+    private IEnumerable<TaskSnapshot> TasksOfTarget(TargetNode target, Func<TaskSnapshot, bool> match) =>
+        _server.SessionsOf(target).SelectMany(s => s.Tasks.Snapshot()).Where(match);
 
-    private static async Task AbortAsync(IEnumerable<TargetTask> tasks)
+    private static async Task AbortAsync(IEnumerable<TaskSnapshot> tasks)
     {
-        TargetTask[] aborted = [.. tasks];
-        foreach (TargetTask task in aborted)
+        TaskSnapshot[] aborted = [.. tasks];
+        foreach (TaskSnapshot task in aborted)
         {
             task.Abort();
         }

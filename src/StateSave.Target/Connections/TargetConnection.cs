@@ -7,6 +7,7 @@ using StateSave.Iscsi.Protocol.Pdus;
 using StateSave.Iscsi.Transport;
 using StateSave.Target.Logging;
 using StateSave.Target.Sessions;
+using StateSave.Target.Tasks;
 
 namespace StateSave.Target.Connections;
 
@@ -22,6 +23,7 @@ internal sealed partial class TargetConnection : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly CancellationTokenSource _closing = new();
+    private readonly TargetTaskPool _taskPool;
     private PduReaderOptions _readerOptions = new() { Direction = PduDirection.FromInitiator, MaxRecvDataSegmentLength = LoginMaxRecvDataSegmentLength };
     private DigestOptions _sendDigests;
     private uint _statSN;
@@ -35,6 +37,7 @@ internal sealed partial class TargetConnection : IAsyncDisposable
         _logger = server.Logger;
         PortalGroupTag = portalGroupTag;
         _statSN = (uint)Random.Shared.Next();
+        _taskPool = new TargetTaskPool(this);
     }
 
     public string ConnectionId => _transport.ConnectionId;
@@ -54,6 +57,9 @@ internal sealed partial class TargetConnection : IAsyncDisposable
     public int MaxSendDataSegmentLength => Parameters.InitiatorMaxRecvDataSegmentLength;
 
     public CancellationToken Closing => _closing.Token;
+
+    /// <summary>True once the connection is closing (safe to ask after it is disposed).</summary>
+    public bool IsClosing => _closing.IsCancellationRequested;
 
     /// <summary>A Target Transfer Tag for an R2T or a NOP-In ping; never the reserved FFFFFFFFh.</summary>
     public uint NextTargetTransferTag()
@@ -233,6 +239,7 @@ internal sealed partial class TargetConnection : IAsyncDisposable
         }
 
         await _transport.DisposeAsync().ConfigureAwait(false);
+        _taskPool.Close();
         _closing.Dispose();
     }
 }

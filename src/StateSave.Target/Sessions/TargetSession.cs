@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using StateSave.Iscsi.InBand;
 using StateSave.Iscsi.Negotiation;
 using StateSave.Iscsi.Protocol;
@@ -19,6 +18,7 @@ internal sealed class TargetSession
     private uint _expCmdSN;
     private uint _maxCmdSN;
     private int _outstanding;
+    private ulong _window;
     private int _ended;
 
     public TargetSession(ushort tsih, Isid isid, string initiatorName, TargetNode? target, NegotiatedParameters parameters,
@@ -33,6 +33,7 @@ internal sealed class TargetSession
         _commandWindow = commandWindow;
         _expCmdSN = initialCmdSN;
         _maxCmdSN = initialCmdSN + (uint)commandWindow - 1;
+        PublishWindow();
     }
 
     public ushort Tsih { get; }
@@ -60,16 +61,18 @@ internal sealed class TargetSession
     public TargetConnection? Connection { get; set; }
 
     /// <summary>Tasks in progress, by Initiator Task Tag.</summary>
-    public ConcurrentDictionary<uint, TargetTask> Tasks { get; } = new();
+    public TaskTable Tasks { get; } = new();
 
+    /// <summary>
+    /// ExpCmdSN and MaxCmdSN as one consistent pair, read without the lock: every PDU the target sends carries them,
+    /// so a lock here would be taken per PDU. Updates happen under the lock and publish both halves at once.
+    /// </summary>
     public (uint ExpCmdSN, uint MaxCmdSN) Window
     {
         get
         {
-            lock (_sync)
-            {
-                return (_expCmdSN, _maxCmdSN);
-            }
+            ulong window = Volatile.Read(ref _window);
+            return ((uint)(window >> 32), (uint)window);
         }
     }
 
@@ -139,5 +142,9 @@ internal sealed class TargetSession
         {
             _maxCmdSN = candidate;
         }
+
+        PublishWindow();
     }
+
+    private void PublishWindow() => Volatile.Write(ref _window, ((ulong)_expCmdSN << 32) | _maxCmdSN);
 }

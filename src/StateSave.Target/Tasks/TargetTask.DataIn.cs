@@ -168,6 +168,14 @@ internal sealed partial class TargetTask
         ReleaseHeldDataIn();
     }
 
+    private void ResetDataIn()
+    {
+        _dataInRequested = 0;
+        _dataInOffset = 0;
+        _dataSN = 0;
+        _statusSent = false;
+    }
+
     private void ReleaseHeldDataIn()
     {
         if (_held is { } held)

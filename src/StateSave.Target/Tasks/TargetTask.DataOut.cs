@@ -1,16 +1,21 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Threading.Tasks.Sources;
 using StateSave.Iscsi.Protocol;
 using StateSave.Iscsi.Protocol.Pdus;
 using StateSave.Scsi;
 
 namespace StateSave.Target.Tasks;
 
-internal sealed partial class TargetTask
+internal sealed partial class TargetTask : IValueTaskSource<bool>
 {
     private readonly Lock _dataOutSync = new();
     private readonly Queue<(byte[] Array, int Count)> _queued = new();
     private int _frontConsumed;   // bytes of the first queued chunk already handed out
-    private readonly Queue<R2TSequence> _r2ts = new();
+    private readonly List<R2TSequence> _r2ts = [];  // outstanding from _r2tHead on; cleared when all are done
+    private int _r2tHead;
+    private R2TSequence[] _r2tsToSend = new R2TSequence[1];
     private long _dataOutRequested;
     private uint _received;       // the next buffer offset expected on the wire
 
@@ -22,7 +27,13 @@ internal sealed partial class TargetTask
     private uint _unsolicitedDataSN;
     private uint _solicitedEnd;
     private uint _r2tSN;
-    private TaskCompletionSource? _dataArrived;
+
+    // The device server's destination while it waits in ReceiveDataOutAsync: arriving Data-Out is copied straight
+    // into it (no staging buffer), and the wait completes when it is full.
+    private Memory<byte> _destination;
+    private int _destinationFilled;
+    private bool _waiting;
+    private ManualResetValueTaskSourceCore<bool> _dataArrived = new() { RunContinuationsAsynchronously = false };
 
     /// <summary>Set when the Data-Out broke the protocol; the command ends with this sense.</summary>
     public DataOutError? DataOutFailure { get; private set; }
@@ -72,27 +83,71 @@ internal sealed partial class TargetTask
     }
 
     /// <summary>Takes one Data-Out PDU (read loop). Returns the error that ends the command, or null.</summary>
-    public DataOutError? AcceptDataOut(in ScsiDataOutPdu pdu)
+    /// <param name="generation">The task's generation when the read loop looked it up: a command that has ended meanwhile takes nothing.</param>
+    /// <param name="pdu">The Data-Out PDU.</param>
+    public DataOutError? AcceptDataOut(int generation, in ScsiDataOutPdu pdu)
     {
+        DataOutError? error;
         lock (_dataOutSync)
         {
+            if (generation != Generation)
+            {
+                return null;
+            }
+
             if (DataOutFailure is not null)
             {
                 return null; // already failed: the rest of the data is discarded
             }
 
-            DataOutError? error = CheckDataOut(pdu);
+            error = CheckDataOut(pdu);
             if (error is not null)
             {
                 DataOutFailure = error;
-                _cancellation.Cancel();
-                return error;
             }
+            else
+            {
+                bool full = Place(pdu.DataSegment);
+                if (!full)
+                {
+                    return null;
+                }
 
-            Enqueue(pdu.DataSegment);
-            Signal();
-            return null;
+                _waiting = false;
+            }
         }
+
+        if (error is not null)
+        {
+            Abort(generation, markAborted: false); // ends the device server's wait; the status reports the error
+            return error;
+        }
+
+        // Outside the lock: the device server's continuation may run inline from here.
+        _dataArrived.SetResult(true);
+        return null;
+    }
+
+    /// <summary>Copies data into the waiting destination, queueing what does not fit; true when the destination is now full.</summary>
+    private bool Place(in ReadOnlySequence<byte> data)
+    {
+        if (!_waiting)
+        {
+            Enqueue(data);
+            return false;
+        }
+
+        int room = _destination.Length - _destinationFilled;
+        int direct = (int)Math.Min(room, data.Length);
+        data.Slice(0, direct).CopyTo(_destination.Span[_destinationFilled..]);
+        _destinationFilled += direct;
+        _delivered += (uint)direct;
+        if (direct < data.Length)
+        {
+            Enqueue(data.Slice(direct));
+        }
+
+        return _destinationFilled == _destination.Length;
     }
 
     private DataOutError? CheckDataOut(in ScsiDataOutPdu pdu)
@@ -133,11 +188,13 @@ internal sealed partial class TargetTask
             return null;
         }
 
-        if (!_r2ts.TryPeek(out R2TSequence? sequence) || sequence.TargetTransferTag != pdu.TargetTransferTag)
+        Span<R2TSequence> outstanding = CollectionsMarshal.AsSpan(_r2ts)[_r2tHead..];
+        if (outstanding.IsEmpty || outstanding[0].TargetTransferTag != pdu.TargetTransferTag)
         {
             return Error(AdditionalSenseCode.InvalidTargetPortTransferTagReceived, $"Data-Out with TTT 0x{pdu.TargetTransferTag:x8} that no outstanding R2T carries");
         }
 
+        ref R2TSequence sequence = ref outstanding[0];
         if (pdu.DataSN != sequence.NextDataSN)
         {
             return Error(AdditionalSenseCode.DataPhaseError, $"Data-Out DataSN {pdu.DataSN}, expected {sequence.NextDataSN} in R2T {sequence.R2TSN}");
@@ -157,7 +214,11 @@ internal sealed partial class TargetTask
                 return Error(AdditionalSenseCode.DataPhaseError, $"the last Data-Out of R2T {sequence.R2TSN} has F=0");
             }
 
-            _r2ts.Dequeue();
+            if (++_r2tHead == _r2ts.Count)
+            {
+                _r2ts.Clear();
+                _r2tHead = 0;
+            }
         }
         else if (pdu.Final)
         {
@@ -170,6 +231,7 @@ internal sealed partial class TargetTask
     private static DataOutError Error(AdditionalSenseCode code, string detail) => new(SenseData.AbortedCommand(code), detail);
 
     /// <inheritdoc />
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<int> ReceiveDataOutAsync(Memory<byte> destination, CancellationToken cancellationToken)
     {
         int filled = 0;
@@ -184,8 +246,8 @@ internal sealed partial class TargetTask
         CancellationToken token = linked?.Token ?? Aborted;
         while (true)
         {
-            List<R2TSequence>? solicit;
-            Task arrived;
+            int solicit;
+            short version;
             lock (_dataOutSync)
             {
                 token.ThrowIfCancellationRequested();
@@ -197,43 +259,85 @@ internal sealed partial class TargetTask
                 }
 
                 solicit = PlanR2Ts(_delivered + want);
-                _dataArrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                arrived = _dataArrived.Task;
+                _destination = destination.Slice(filled, (int)want);
+                _destinationFilled = 0;
+                _waiting = true;
+                _dataArrived.Reset();
+                version = _dataArrived.Version;
             }
 
-            if (solicit is not null)
+            for (int i = 0; i < solicit; i++)
             {
-                foreach (R2TSequence sequence in solicit)
-                {
-                    await _connection.SendR2TAsync(this, sequence, token).ConfigureAwait(false);
-                }
+                await _connection.SendR2TAsync(this, _r2tsToSend[i], token).ConfigureAwait(false);
             }
 
-            await arrived.WaitAsync(token).ConfigureAwait(false);
+            using (token.UnsafeRegister(static state => ((TargetTask)state!).CancelDataWait(), this))
+            {
+                await new ValueTask<bool>(this, version).ConfigureAwait(false);
+            }
+
+            lock (_dataOutSync)
+            {
+                filled += _destinationFilled;
+                _destination = default;
+                _destinationFilled = 0;
+            }
         }
     }
 
-    /// <summary>R2Ts to send so that data up to <paramref name="end"/> is solicited (within MaxOutstandingR2T).</summary>
-    private List<R2TSequence>? PlanR2Ts(uint end)
+    /// <summary>The wait for Data-Out was cancelled (abort, a protocol error, the connection ending).</summary>
+    private void CancelDataWait()
+    {
+        lock (_dataOutSync)
+        {
+            if (!_waiting)
+            {
+                return;
+            }
+
+            _waiting = false;
+        }
+
+        // On the thread pool: the canceller (task management, the read loop) must not run the command's rest inline.
+        ThreadPool.UnsafeQueueUserWorkItem(static task => task._dataArrived.SetException(new OperationCanceledException(task.Aborted)), this, preferLocal: false);
+    }
+
+    bool IValueTaskSource<bool>.GetResult(short token) => _dataArrived.GetResult(token);
+
+    ValueTaskSourceStatus IValueTaskSource<bool>.GetStatus(short token) => _dataArrived.GetStatus(token);
+
+    void IValueTaskSource<bool>.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
+        _dataArrived.OnCompleted(continuation, state, token, flags);
+
+    /// <summary>
+    /// Plans the R2Ts that solicit data up to <paramref name="end"/> (within MaxOutstandingR2T) into
+    /// <see cref="_r2tsToSend"/>; returns how many to send.
+    /// </summary>
+    private int PlanR2Ts(uint end)
     {
         if (!_unsolicitedComplete)
         {
-            return null; // the unsolicited burst comes first
+            return 0; // the unsolicited burst comes first
         }
 
-        List<R2TSequence>? plan = null;
+        int planned = 0;
         uint maxBurst = (uint)_connection.Parameters.MaxBurstLength;
         int maxOutstanding = _connection.Parameters.MaxOutstandingR2T;
-        while (_solicitedEnd < end && _r2ts.Count < maxOutstanding)
+        while (_solicitedEnd < end && _r2ts.Count - _r2tHead < maxOutstanding)
         {
             uint length = Math.Min(maxBurst, end - _solicitedEnd);
             var sequence = new R2TSequence(_connection.NextTargetTransferTag(), _r2tSN++, _solicitedEnd, length);
-            _r2ts.Enqueue(sequence);
+            _r2ts.Add(sequence);
             _solicitedEnd += length;
-            (plan ??= []).Add(sequence);
+            if (planned == _r2tsToSend.Length)
+            {
+                Array.Resize(ref _r2tsToSend, planned * 2);
+            }
+
+            _r2tsToSend[planned++] = sequence;
         }
 
-        return plan;
+        return planned;
     }
 
     private void Enqueue(in ReadOnlySequence<byte> data)
@@ -270,11 +374,26 @@ internal sealed partial class TargetTask
         return copied;
     }
 
-    private void Signal()
+    private void ResetDataOut()
     {
-        TaskCompletionSource? waiter = _dataArrived;
-        _dataArrived = null;
-        waiter?.TrySetResult();
+        lock (_dataOutSync)
+        {
+            _frontConsumed = 0;
+            _r2ts.Clear();
+            _r2tHead = 0;
+            _dataOutRequested = 0;
+            _received = 0;
+            _delivered = 0;
+            _unsolicitedLimit = 0;
+            _unsolicitedComplete = true;
+            _unsolicitedDataSN = 0;
+            _solicitedEnd = 0;
+            _r2tSN = 0;
+            _destination = default;
+            _destinationFilled = 0;
+            _waiting = false;
+            DataOutFailure = null;
+        }
     }
 
     private void ReleaseDataOutBuffers()

@@ -22,9 +22,9 @@ internal sealed class TargetTaskAborter(IscsiTargetServer server, IScsiDeviceSer
             }
 
             bool isRequester = nexus.Equals(requester);
-            foreach (TargetTask task in session.Tasks.Values)
+            foreach (TaskSnapshot task in session.Tasks.Snapshot())
             {
-                if (task.Lun == lun && !(isRequester && task.TaskTag == exceptTaskTag))
+                if (task.Lun == lun && !(isRequester && task.InitiatorTaskTag == exceptTaskTag))
                 {
                     task.Abort();
                 }
