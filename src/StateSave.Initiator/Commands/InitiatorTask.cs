@@ -55,6 +55,9 @@ internal sealed class InitiatorTask : IValueTaskSource<ScsiCommandResponse>
 
     public CancellationTokenRegistration Cancellation;
 
+    /// <summary>The tag the cancellation registration was made for (a later use of the pooled task has another).</summary>
+    public uint CancelTag;
+
     /// <summary>Takes the task for a new command: a fresh tag, a reset completion source.</summary>
     public void Prepare(in ScsiCommand command, long submitOrder)
     {

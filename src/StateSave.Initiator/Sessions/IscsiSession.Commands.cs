@@ -6,12 +6,11 @@ namespace StateSave.Initiator.Sessions;
 
 public sealed partial class IscsiSession
 {
-    private static readonly Action<object?> s_onCancelled = static state => ((CancelState)state!).Session.OnCommandCancelled((CancelState)state);
-
     private readonly InitiatorTask?[] _tasks;
     private readonly Stack<InitiatorTask> _free;
     private readonly SemaphoreSlim _slots;
     private readonly Action<InitiatorTask> _returnTask;
+    private readonly Action<object?> _onCommandCancelled;
     private readonly Queue<InitiatorTask> _pendingCommands = new();
     private long _submitOrder;
 
@@ -69,7 +68,9 @@ public sealed partial class IscsiSession
         Interlocked.Increment(ref _counters.Commands);
         if (cancellationToken.CanBeCanceled)
         {
-            task.Cancellation = cancellationToken.UnsafeRegister(s_onCancelled, new CancelState(this, task, task.InitiatorTaskTag));
+            // The task itself is the state (no object per command); its tag says which use of the pooled task it was.
+            task.CancelTag = task.InitiatorTaskTag;
+            task.Cancellation = cancellationToken.UnsafeRegister(_onCommandCancelled, task);
         }
 
         KickWriter();
@@ -174,14 +175,15 @@ public sealed partial class IscsiSession
         }
     }
 
-    private void OnCommandCancelled(CancelState state)
+    private void OnCommandCancelled(InitiatorTask task)
     {
         bool sendAbort;
         uint cmdSN;
+        uint initiatorTaskTag;
         lock (_gate)
         {
-            InitiatorTask task = state.Task;
-            if (!task.InUse || task.Completed || task.InitiatorTaskTag != state.InitiatorTaskTag)
+            initiatorTaskTag = task.CancelTag;
+            if (!task.InUse || task.Completed || task.InitiatorTaskTag != initiatorTaskTag)
             {
                 return;
             }
@@ -196,7 +198,7 @@ public sealed partial class IscsiSession
             }
         }
 
-        _ = AbortIssuedTaskAsync(state.Task, state.InitiatorTaskTag, cmdSN);
+        _ = AbortIssuedTaskAsync(task, initiatorTaskTag, cmdSN);
     }
 
     private async Task AbortIssuedTaskAsync(InitiatorTask task, uint initiatorTaskTag, uint cmdSN)
@@ -210,8 +212,6 @@ public sealed partial class IscsiSession
             // The connection went away: recovery re-issues or fails the command; nothing more to do here.
         }
     }
-
-    private sealed record CancelState(IscsiSession Session, InitiatorTask Task, uint InitiatorTaskTag);
 }
 
 /// <summary>A command not completed yet, as <see cref="IscsiSession.GetInFlightCommands"/> reports it.</summary>

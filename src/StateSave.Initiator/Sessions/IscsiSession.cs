@@ -53,6 +53,7 @@ public sealed partial class IscsiSession : IConnectionOwner, IAsyncDisposable
         _free = new Stack<InitiatorTask>(_options.QueueDepth);
         _slots = new SemaphoreSlim(_options.QueueDepth, _options.QueueDepth);
         _returnTask = ReturnTask;
+        _onCommandCancelled = state => OnCommandCancelled((InitiatorTask)state!);
         _events = new EventDispatcher(_logger);
     }
 
