@@ -33,6 +33,7 @@ internal sealed partial class TargetTask : IValueTaskSource<bool>
     private Memory<byte> _destination;
     private int _destinationFilled;
     private bool _waiting;
+    private bool _burstEnded;     // a Data-Out sequence just ended: a waiter may have to send the next R2T
     private ManualResetValueTaskSourceCore<bool> _dataArrived = new() { RunContinuationsAsynchronously = false };
 
     /// <summary>Set when the Data-Out broke the protocol; the command ends with this sense.</summary>
@@ -108,11 +109,14 @@ internal sealed partial class TargetTask : IValueTaskSource<bool>
             else
             {
                 bool full = Place(pdu.DataSegment);
-                if (!full)
+                bool solicitMore = _burstEnded && _waiting;
+                _burstEnded = false;
+                if (!full && !solicitMore)
                 {
                     return null;
                 }
 
+                // Full, or a burst ended while more is wanted: the waiter solicits the next one with an R2T.
                 _waiting = false;
             }
         }
@@ -183,6 +187,7 @@ internal sealed partial class TargetTask : IValueTaskSource<bool>
             {
                 _unsolicitedComplete = true;
                 _solicitedEnd = _received;
+                _burstEnded = true;
             }
 
             return null;
@@ -214,6 +219,7 @@ internal sealed partial class TargetTask : IValueTaskSource<bool>
                 return Error(AdditionalSenseCode.DataPhaseError, $"the last Data-Out of R2T {sequence.R2TSN} has F=0");
             }
 
+            _burstEnded = true;
             if (++_r2tHead == _r2ts.Count)
             {
                 _r2ts.Clear();
@@ -392,6 +398,7 @@ internal sealed partial class TargetTask : IValueTaskSource<bool>
             _destination = default;
             _destinationFilled = 0;
             _waiting = false;
+            _burstEnded = false;
             DataOutFailure = null;
         }
     }
