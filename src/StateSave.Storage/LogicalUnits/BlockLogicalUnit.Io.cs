@@ -67,7 +67,7 @@ public sealed partial class BlockLogicalUnit
             return;
         }
 
-        using IDisposable range = await RangeLock.AcquireAsync(logicalBlockAddress, blockCount, context.CancellationToken).ConfigureAwait(false);
+        using LbaRangeLease range = await RangeLock.AcquireAsync(logicalBlockAddress, blockCount, context.CancellationToken).ConfigureAwait(false);
         int chunkBlocks = (int)Math.Min((ulong)BlocksPerChunk, blockCount);
         byte[] buffer = ArrayPool<byte>.Shared.Rent(chunkBlocks * BlockLength);
         try

@@ -103,7 +103,7 @@ public sealed partial class BlockLogicalUnit : ILogicalUnit
             return CommandResults.InvalidCommandOperationCode;
         }
 
-        IDisposable slot;
+        TaskSetSlot slot;
         try
         {
             slot = await _taskSet.EnterAsync(command.TaskAttribute, command.Aborted).ConfigureAwait(false);
