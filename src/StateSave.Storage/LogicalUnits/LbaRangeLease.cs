@@ -1,6 +1,6 @@
 namespace StateSave.Storage.LogicalUnits;
 
-/// <summary>A range of logical blocks held in an <see cref="LbaRangeLock"/>; dispose it, once, to let the range go.</summary>
+/// <summary>A range of logical blocks held in an <see cref="LbaRangeLock"/>; disposing it lets the range go (again, does nothing).</summary>
 internal readonly struct LbaRangeLease : IDisposable
 {
     private readonly LbaRangeLock? _owner;

@@ -46,10 +46,10 @@ internal sealed class LbaRangeLock
         QueuedWaiter<LbaRangeLease>? granted;
         lock (_lock)
         {
-            int index = 0;
-            while (_held[index].Id != id)
+            int index = IndexOfHeld(id);
+            if (index < 0)
             {
-                index++;
+                return;
             }
 
             _held[index] = _held[^1];
@@ -65,6 +65,19 @@ internal sealed class LbaRangeLock
         long id = ++_nextId;
         _held.Add(new HeldRange(id, start, end));
         return new LbaRangeLease(this, id);
+    }
+
+    private int IndexOfHeld(long id)
+    {
+        for (int i = 0; i < _held.Count; i++)
+        {
+            if (_held[i].Id == id)
+            {
+                return i;
+            }
+        }
+
+        return -1;
     }
 
     private bool OverlapsHeld(ulong start, ulong end)
