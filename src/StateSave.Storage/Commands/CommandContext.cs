@@ -3,8 +3,11 @@ using StateSave.Storage.LogicalUnits;
 
 namespace StateSave.Storage.Commands;
 
-/// <summary>One command on its way through a <see cref="BlockLogicalUnit"/>: what handlers need besides the CDB.</summary>
-public sealed class CommandContext
+/// <summary>
+/// One command on its way through a <see cref="BlockLogicalUnit"/>: what handlers need besides the CDB. A value
+/// (three references) handed to the handler, so dispatching a command allocates nothing for it.
+/// </summary>
+public readonly struct CommandContext
 {
     internal CommandContext(BlockLogicalUnit logicalUnit, IScsiCommand command, CommandDefinition definition)
     {

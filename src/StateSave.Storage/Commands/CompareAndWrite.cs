@@ -62,7 +62,7 @@ internal static class CompareAndWrite
             Memory<byte> verify = owner.Memory[..half];
             Memory<byte> write = owner.Memory.Slice(half, half);
             byte[] current = new byte[half];
-            using IDisposable range = await logicalUnit.RangeLock.AcquireAsync(lba, blocks, context.CancellationToken).ConfigureAwait(false);
+            using LbaRangeLease range = await logicalUnit.RangeLock.AcquireAsync(lba, blocks, context.CancellationToken).ConfigureAwait(false);
             await logicalUnit.Store.ReadAsync(lba, current, context.CancellationToken).ConfigureAwait(false);
             int same = current.AsSpan().CommonPrefixLength(verify.Span);
             if (same < half)

@@ -1,6 +1,7 @@
 using System.Buffers;
 using StateSave.Scsi;
 using StateSave.Scsi.Server;
+using StateSave.Storage.LogicalUnits;
 
 namespace StateSave.Storage.Commands;
 
@@ -40,7 +41,7 @@ internal static class OrWrite
         byte[] medium = ArrayPool<byte>.Shared.Rent(chunkBlocks * blockLength);
         try
         {
-            using IDisposable range = await logicalUnit.RangeLock.AcquireAsync(cdb.LogicalBlockAddress, cdb.BlockCount, context.CancellationToken).ConfigureAwait(false);
+            using LbaRangeLease range = await logicalUnit.RangeLock.AcquireAsync(cdb.LogicalBlockAddress, cdb.BlockCount, context.CancellationToken).ConfigureAwait(false);
             ulong lba = cdb.LogicalBlockAddress;
             uint remaining = cdb.BlockCount;
             while (remaining > 0)

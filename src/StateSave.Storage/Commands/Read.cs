@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using StateSave.Scsi;
 using StateSave.Scsi.Server;
 
@@ -14,6 +15,7 @@ internal static class Read
         new(ScsiOpcode.Read16, null, Usage.Cdb16(0x88, 0xfe), ExecuteAsync, CommandFlags.MediumAccess),
     ];
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private static async ValueTask<ScsiCommandResult> ExecuteAsync(CommandContext context)
     {
         var logicalUnit = context.LogicalUnit;

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using StateSave.Scsi;
 using StateSave.Scsi.Server;
+using StateSave.Storage.LogicalUnits;
 
 namespace StateSave.Storage.Commands;
 
@@ -88,7 +89,7 @@ internal static class Unmap
                 continue;
             }
 
-            using IDisposable range = await logicalUnit.RangeLock.AcquireAsync(lba, blocks, context.CancellationToken).ConfigureAwait(false);
+            using LbaRangeLease range = await logicalUnit.RangeLock.AcquireAsync(lba, blocks, context.CancellationToken).ConfigureAwait(false);
             await logicalUnit.Store.UnmapAsync(lba, blocks, context.CancellationToken).ConfigureAwait(false);
         }
 

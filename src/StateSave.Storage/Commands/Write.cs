@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using StateSave.Scsi;
 using StateSave.Scsi.Server;
 
@@ -16,6 +17,7 @@ internal static class Write
         new(ScsiOpcode.Write16, null, Usage.Cdb16(0x8a, 0xfb), ExecuteAsync, Flags),
     ];
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private static async ValueTask<ScsiCommandResult> ExecuteAsync(CommandContext context)
     {
         var logicalUnit = context.LogicalUnit;

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using StateSave.Scsi;
 using StateSave.Scsi.Server;
+using StateSave.Storage.LogicalUnits;
 
 namespace StateSave.Storage.Commands;
 
@@ -50,13 +51,13 @@ internal static class WriteAtomic
         }
 
         int length = blocks * logicalUnit.BlockLength;
-        (System.Buffers.IMemoryOwner<byte> owner, int received) = await StateSave.Storage.LogicalUnits.BlockLogicalUnit.ReceiveBufferAsync(context, length).ConfigureAwait(false);
+        (System.Buffers.IMemoryOwner<byte> owner, int received) = await BlockLogicalUnit.ReceiveBufferAsync(context, length).ConfigureAwait(false);
         using (owner)
         {
             int whole = received / logicalUnit.BlockLength * logicalUnit.BlockLength;
             if (whole > 0)
             {
-                using IDisposable range = await logicalUnit.RangeLock.AcquireAsync(lba, blocks, context.CancellationToken).ConfigureAwait(false);
+                using LbaRangeLease range = await logicalUnit.RangeLock.AcquireAsync(lba, blocks, context.CancellationToken).ConfigureAwait(false);
                 context.CancellationToken.ThrowIfCancellationRequested();
                 await logicalUnit.Store.WriteAsync(lba, owner.Memory[..whole], context.CancellationToken).ConfigureAwait(false);
             }

@@ -1,6 +1,7 @@
 using System.Buffers;
 using StateSave.Scsi;
 using StateSave.Scsi.Server;
+using StateSave.Storage.LogicalUnits;
 
 namespace StateSave.Storage.Commands;
 
@@ -82,7 +83,7 @@ internal static class WriteSame
                 return CommandResults.InvalidFieldInCdb(cdb.CountOffset);
             }
 
-            using IDisposable range = await logicalUnit.RangeLock.AcquireAsync(cdb.LogicalBlockAddress, blockCount, context.CancellationToken).ConfigureAwait(false);
+            using LbaRangeLease range = await logicalUnit.RangeLock.AcquireAsync(cdb.LogicalBlockAddress, blockCount, context.CancellationToken).ConfigureAwait(false);
             // UNMAP on a thin unit deallocates the range whatever the block holds (SBC-4 §4.7.3.4: the device server
             // deallocates when it can; deallocated blocks then read as zeros, LBPRZ). Initiators send zeros anyway,
             // and libiscsi's WriteSame10.UnmapUntilEnd sends the block it wrote before and expects zeros back.

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using StateSave.Scsi.Server;
 using StateSave.Storage.Commands;
 
@@ -21,6 +22,7 @@ public sealed partial class BlockLogicalUnit
     /// copies straight into the transport's send buffers; <paramref name="completesWithGood"/> says the command
     /// returns GOOD right after, so the transport may send that status with the last Data-In.
     /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     internal async ValueTask ReadToDataInAsync(CommandContext context, ulong logicalBlockAddress, ulong blockCount, bool completesWithGood = false)
     {
         if (blockCount == 0)
@@ -60,6 +62,7 @@ public sealed partial class BlockLogicalUnit
     /// than the blocks announced (iSCSI expected data transfer length below the SCSI transfer length) only
     /// the whole blocks received are written; the transport reports the residual.
     /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     internal async ValueTask WriteFromDataOutAsync(CommandContext context, ulong logicalBlockAddress, ulong blockCount, bool forceUnitAccess)
     {
         if (blockCount == 0)
@@ -67,7 +70,7 @@ public sealed partial class BlockLogicalUnit
             return;
         }
 
-        using IDisposable range = await RangeLock.AcquireAsync(logicalBlockAddress, blockCount, context.CancellationToken).ConfigureAwait(false);
+        using LbaRangeLease range = await RangeLock.AcquireAsync(logicalBlockAddress, blockCount, context.CancellationToken).ConfigureAwait(false);
         int chunkBlocks = (int)Math.Min((ulong)BlocksPerChunk, blockCount);
         byte[] buffer = ArrayPool<byte>.Shared.Rent(chunkBlocks * BlockLength);
         try

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using StateSave.Scsi;
@@ -95,6 +96,7 @@ public sealed partial class BlockLogicalUnit : ILogicalUnit
         return ExecuteCoreAsync(command, targetVendorCommands);
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<ScsiCommandResult> ExecuteCoreAsync(IScsiCommand command, VendorCommandTable? targetVendorCommands)
     {
         ReadOnlyMemory<byte> cdbMemory = command.Cdb;
@@ -103,7 +105,7 @@ public sealed partial class BlockLogicalUnit : ILogicalUnit
             return CommandResults.InvalidCommandOperationCode;
         }
 
-        IDisposable slot;
+        TaskSetSlot slot;
         try
         {
             slot = await _taskSet.EnterAsync(command.TaskAttribute, command.Aborted).ConfigureAwait(false);
@@ -149,6 +151,7 @@ public sealed partial class BlockLogicalUnit : ILogicalUnit
         return sense.Format == format ? result : result with { Sense = sense with { Format = format } };
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<ScsiCommandResult> DispatchAsync(IScsiCommand command, VendorCommandTable? targetVendorCommands)
     {
         byte opcode = command.Cdb.Span[0];

@@ -30,7 +30,7 @@ internal sealed class BlockLogicalUnitCopyTarget(BlockLogicalUnit logicalUnit) :
         }
 
         ulong blocks = (ulong)(source.Length / logicalUnit.BlockLength);
-        using IDisposable range = await logicalUnit.RangeLock.AcquireAsync(logicalBlockAddress, blocks, cancellationToken).ConfigureAwait(false);
+        using LbaRangeLease range = await logicalUnit.RangeLock.AcquireAsync(logicalBlockAddress, blocks, cancellationToken).ConfigureAwait(false);
         await logicalUnit.Store.WriteAsync(logicalBlockAddress, source, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -100,9 +100,23 @@ public sealed class TargetPortGroups
     public TargetPortGroup? GroupOf(ITNexus nexus)
     {
         ArgumentNullException.ThrowIfNull(nexus);
+        ushort port = nexus.RelativeTargetPortIdentifier;
         lock (_lock)
         {
-            return _groups.Find(g => g.RelativeTargetPortIdentifiers.Contains(nexus.RelativeTargetPortIdentifier));
+            // Checked before every command: plain loops, no closure or enumerator to allocate.
+            foreach (TargetPortGroup group in _groups)
+            {
+                IReadOnlyList<ushort> ports = group.RelativeTargetPortIdentifiers;
+                for (int i = 0; i < ports.Count; i++)
+                {
+                    if (ports[i] == port)
+                    {
+                        return group;
+                    }
+                }
+            }
+
+            return null;
         }
     }
 
