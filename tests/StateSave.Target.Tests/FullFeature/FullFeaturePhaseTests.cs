@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using StateSave.Iscsi.Negotiation;
 using StateSave.Iscsi.Protocol;
 using StateSave.Iscsi.Protocol.Pdus;
 using StateSave.Scsi;
@@ -89,6 +90,48 @@ public sealed class FullFeaturePhaseTests
             Assert.That(last.Status, Is.EqualTo(ScsiStatus.Good));
             Assert.That((last.ResidualUnderflow, last.ResidualCount), Is.EqualTo((true, 512u)));
         });
+    }
+
+    [Test]
+    public async Task A_write_of_several_bursts_is_solicited_burst_by_burst_with_one_outstanding_r2t()
+    {
+        // The device server asks for all 1 MiB at once; with MaxBurstLength 256 KiB and MaxOutstandingR2T 1 the target
+        // must send the next R2T each time a burst ends while that request is still waiting.
+        var device = new RamDiskDevice();
+        await using InMemoryTarget target = InMemoryTarget.Start(device);
+        await using TestInitiator initiator = await target.ConnectAsync();
+        (LoginResponsePdu login, _) = await initiator.LoginAsync(InMemoryTarget.TargetName,
+            [new(TextKeyNames.MaxBurstLength, "262144"), new(TextKeyNames.MaxOutstandingR2T, "1")]);
+        Assert.That(login.Status, Is.EqualTo(LoginStatus.Success));
+        byte[] payload = [.. Enumerable.Range(0, 1 << 20).Select(i => (byte)(i * 13 + (i >> 9)))];
+        await SendCommandAsync(initiator, Cdb10(ScsiOpcode.Write10, 0, 2048), itt: 11, write: (uint)payload.Length);
+        var offsets = new List<uint>();
+        while (true)
+        {
+            ReceivedPdu pdu = (await initiator.ReceiveAsync(TimeSpan.FromSeconds(10)))!;
+            Assert.That(pdu, Is.Not.Null, "the target stopped soliciting data");
+            if (pdu.Opcode == IscsiOpcode.ScsiResponse)
+            {
+                Assert.That(pdu.As<ScsiResponsePdu>().Status, Is.EqualTo(ScsiStatus.Good));
+                break;
+            }
+
+            ReadyToTransferPdu r2t = pdu.As<ReadyToTransferPdu>();
+            offsets.Add(r2t.BufferOffset);
+            for (uint sent = 0, dataSN = 0; sent < r2t.DesiredDataTransferLength; sent += 8192, dataSN++)
+            {
+                uint length = Math.Min(8192, r2t.DesiredDataTransferLength - sent);
+                await initiator.SendAsync(new ScsiDataOutPdu
+                {
+                    Final = sent + length == r2t.DesiredDataTransferLength, InitiatorTaskTag = 11, TargetTransferTag = r2t.TargetTransferTag,
+                    DataSN = dataSN, BufferOffset = r2t.BufferOffset + sent,
+                    DataSegment = new ReadOnlySequence<byte>(payload, (int)(r2t.BufferOffset + sent), (int)length),
+                });
+            }
+        }
+
+        Assert.That(offsets, Is.EqualTo(new uint[] { 0, 262144, 524288, 786432 }));
+        Assert.That(device.Data.Slice(0, payload.Length).ToArray(), Is.EqualTo(payload));
     }
 
     [Test]
