@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.IO.Pipelines;
 using StateSave.Iscsi.Protocol;
 using StateSave.Iscsi.Protocol.Pdus;
@@ -11,6 +12,7 @@ internal sealed partial class TargetConnection
     private (uint ExpCmdSN, uint MaxCmdSN) _loginWindow;
 
     /// <summary>Takes the send lock; the batch writes PDUs and flushes once when disposed.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<SendBatch> BeginBatchAsync(CancellationToken cancellationToken = default)
     {
         await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -47,6 +49,7 @@ internal sealed partial class TargetConnection
         where TPdu : struct, IIscsiPdu<TPdu> =>
         IscsiPduWriter.Write(_transport.Output, pdu, _sendDigests);
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     internal async ValueTask EndBatchAsync()
     {
         try
@@ -68,6 +71,7 @@ internal sealed partial class TargetConnection
     }
 
     /// <summary>Sends one PDU with its own flush.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public async ValueTask SendAsync<TPdu>(TPdu pdu, bool advanceStatSN)
         where TPdu : struct, IIscsiPdu<TPdu>, ITargetSequencedPdu
     {
@@ -83,6 +87,7 @@ internal sealed partial class TargetConnection
     }
 
     /// <summary>Sends an R2T for one solicited Data-Out sequence (RFC 7143 §11.8).</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public async ValueTask SendR2TAsync(TargetTask task, R2TSequence sequence, CancellationToken cancellationToken)
     {
         var r2t = new ReadyToTransferPdu

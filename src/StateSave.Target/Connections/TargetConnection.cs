@@ -21,7 +21,7 @@ internal sealed partial class TargetConnection : IAsyncDisposable
     private readonly IIscsiTransportConnection _transport;
     private readonly IscsiTargetServer _server;
     private readonly ILogger _logger;
-    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly SendLock _writeLock = new();
     private readonly CancellationTokenSource _closing = new();
     private readonly TargetTaskPool _taskPool;
     private PduReaderOptions _readerOptions = new() { Direction = PduDirection.FromInitiator, MaxRecvDataSegmentLength = LoginMaxRecvDataSegmentLength };

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers;
 using StateSave.Iscsi.Protocol;
 using StateSave.Iscsi.Protocol.Pdus;
@@ -24,6 +25,7 @@ internal sealed partial class TargetTask
     public uint NextDataSN => _dataSN;
 
     /// <inheritdoc />
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public async ValueTask SendDataInAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {
         _dataInRequested += data.Length;
@@ -77,6 +79,7 @@ internal sealed partial class TargetTask
     }
 
     /// <inheritdoc />
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public async ValueTask SendDataInAsync(IDataInSource source, long sourceOffset, int length, bool completesWithGood, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(source);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers;
 using System.Diagnostics;
 using StateSave.Iscsi.Protocol;
@@ -14,6 +15,7 @@ internal sealed partial class TargetTask
     /// Sends the end of the command: the held Data-In with the status when it can carry it (GOOD or
     /// CONDITION MET without sense, RFC 7143 §11.7.4), otherwise a SCSI Response with sense data and residuals.
     /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public async ValueTask SendStatusAsync(ScsiCommandResult result, CancellationToken cancellationToken)
     {
         if (_statusSent)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Net;
@@ -36,6 +37,7 @@ internal sealed class InMemoryConnection : DuplexPipeConnection
         return (client, server);
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))] // the loops await each call once: pooled state machines
     protected override async ValueTask<int> ReceiveAsync(Memory<byte> buffer, CancellationToken cancellationToken)
     {
         while (true)
@@ -59,6 +61,7 @@ internal sealed class InMemoryConnection : DuplexPipeConnection
         }
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))] // the loops await each call once: pooled state machines
     protected override async ValueTask SendAsync(ReadOnlySequence<byte> buffer, CancellationToken cancellationToken)
     {
         foreach (ReadOnlyMemory<byte> segment in buffer)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers;
 using System.Net.Sockets;
 using StateSave.Iscsi.Logging;
@@ -81,6 +82,7 @@ internal sealed class SocketConnection : DuplexPipeConnection
 
     // One gather send for the whole buffer (the pipe's own arrays, nothing copied); a cancelled send loop closes the
     // socket, which ends a pending send.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask SendGatheredAsync(long length)
     {
         try
@@ -99,6 +101,7 @@ internal sealed class SocketConnection : DuplexPipeConnection
     }
 
     // Segment by segment, for pipe memory that is not array-backed (a custom MemoryPool): nothing is copied either.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask SendSegmentsAsync(ReadOnlySequence<byte> buffer, CancellationToken cancellationToken)
     {
         foreach (ReadOnlyMemory<byte> segment in buffer)
@@ -107,6 +110,7 @@ internal sealed class SocketConnection : DuplexPipeConnection
         }
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask SendSegmentAsync(ReadOnlyMemory<byte> segment, CancellationToken cancellationToken)
     {
         while (!segment.IsEmpty)
