@@ -32,6 +32,9 @@ internal sealed class PeerProcess : IDisposable
     /// <summary>Starts <paramref name="program"/> with its output (both streams) redirected to <paramref name="outputPath"/>.</summary>
     public static PeerProcess Start(string program, IEnumerable<string> arguments, string outputPath)
     {
+        // A previous run's output must not be read as this one's (e.g. iperf3's "Server listening" before sh truncated the file).
+        File.Delete(outputPath);
+
         // sh execs the program (same PID) after redirecting: "$0" is the output file, "$@" the command.
         var start = new ProcessStartInfo("/bin/sh") { UseShellExecute = false };
         start.ArgumentList.Add("-c");

@@ -53,7 +53,7 @@ internal sealed class ComparisonRun(HarnessOptions options, Shutdown shutdown)
                 for (int i = 0; i < order.Count && !shutdown.Token.IsCancellationRequested; i++)
                 {
                     Cell cell = order[i];
-                    Progress($"[round {round}/{options.Rounds}] {i + 1}/{order.Count} {cell.Label} ...");
+                    Progress($"round {round}/{options.Rounds}, {i + 1}/{order.Count}: {cell.Label} ...");
                     trace?.Reset();
                     Sample sample = RunCell(cell, round);
                     _result.Samples.Add(sample);
@@ -246,7 +246,10 @@ internal sealed class ComparisonRun(HarnessOptions options, Shutdown shutdown)
         sample.Error is not null ? "FAILED: " + sample.Error
         : sample.CollectedBytes > 0 ? string.Create(CultureInfo.InvariantCulture, $"{sample.Seconds:F2} s for {sample.CollectedBytes / 1e6:N1} MB")
         : string.Create(CultureInfo.InvariantCulture,
-            $"{sample.BytesPerSecond / 1e6:N1} MB/s, {sample.Iops:N0} IOPS{(sample.AllocatedPerIo is { } perIo ? $", {perIo:N2} B allocated per I/O, GC {sample.Gen0}/{sample.Gen1}/{sample.Gen2}" : "")}");
+            $"{sample.BytesPerSecond / 1e6:N1} MB/s{(sample.Iops > 0 ? $", {sample.Iops:N0} IOPS" : "")}{(sample.AllocatedPerIo is { } perIo ? $", {perIo:N2} B allocated per I/O, GC {sample.Gen0}/{sample.Gen1}/{sample.Gen2}" : "")}");
 
-    private static void Progress(string line) => Console.Error.WriteLine(line);
+    private static readonly System.Diagnostics.Stopwatch Clock = System.Diagnostics.Stopwatch.StartNew();
+
+    private static void Progress(string line) =>
+        Console.Error.WriteLine($"[{Clock.Elapsed.ToString(@"mm\:ss", CultureInfo.InvariantCulture)}] {line}");
 }
