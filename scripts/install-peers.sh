@@ -1,18 +1,19 @@
 #!/usr/bin/env bash
-# Installs the real protocol peers the interop tests talk to (Debian packages), where this machine allows it.
+# Installs the real protocol peers the interop tests and the comparison harness talk to (Debian packages), where this machine allows it.
 # Prints what is still missing; never fails the caller because a peer could not be installed.
 set -u
-packages=(tshark tgt libiscsi-bin sg3-utils)
+packages=(tshark tgt libiscsi-bin sg3-utils iperf3)
 missing_commands() {
   local out=()
   command -v tshark >/dev/null 2>&1 || out+=("tshark (Debian package tshark: Wireshark decoder interop tests)")
   command -v tgtd >/dev/null 2>&1 || out+=("tgtd (Debian package tgt: reference target)")
   command -v iscsi-test-cu >/dev/null 2>&1 || out+=("iscsi-test-cu (Debian package libiscsi-bin: libiscsi conformance suite)")
+  command -v iperf3 >/dev/null 2>&1 || out+=("iperf3 (Debian package iperf3: loopback ceiling of benchmarks/run-comparison.sh)")
   printf '%s\n' "${out[@]}"
 }
 
 if [ -z "$(missing_commands)" ]; then
-  echo "peers: all present (tshark, tgtd, iscsi-test-cu)"
+  echo "peers: all present (tshark, tgtd, iscsi-test-cu, iperf3)"
   exit 0
 fi
 
@@ -35,6 +36,6 @@ if [ -n "$still" ]; then
   echo "peers: still missing (tests that need them are skipped, or fail when STATESAVE_REQUIRE_PEERS=1):"
   while IFS= read -r line; do echo "  - $line"; done <<< "$still"
 else
-  echo "peers: all present (tshark, tgtd, iscsi-test-cu)"
+  echo "peers: all present (tshark, tgtd, iscsi-test-cu, iperf3)"
 fi
 exit 0
