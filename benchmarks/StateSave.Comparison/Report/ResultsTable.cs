@@ -245,7 +245,7 @@ internal sealed class ResultsTable
 
         text.AppendLine();
         text.AppendLine("## Every measurement").AppendLine();
-        text.AppendLine("| Measurement | Median | Per round | Allocated per I/O (median, raw) | GC gen0/1/2 per window (median) | Problems |");
+        text.AppendLine("| Measurement | Median | Per round | Allocated per I/O (median, raw) | GC gen0/1/2 per window (median) | Problems, notes |");
         text.AppendLine("|---|---:|---|---:|---:|---|");
         foreach (Cell cell in _run.Cells)
         {
@@ -256,7 +256,8 @@ internal sealed class ResultsTable
             string gc = samples.Any(s => s.AllocatedBytes is not null)
                 ? Invariant($"{Median(samples, s => s.Gen0):N0}/{Median(samples, s => s.Gen1):N0}/{Median(samples, s => s.Gen2):N0}")
                 : None;
-            string problems = string.Join("; ", samples.Where(s => s.Error is not null).Select(s => Invariant($"round {s.Round}: {s.Error}")));
+            string problems = string.Join("; ", samples.Where(s => s.Error is not null || s.Note is not null)
+                .Select(s => Invariant($"round {s.Round}: {s.Error ?? s.Note}")));
             text.AppendLine(
                 $"| {cell.Label} | {(median is { } m ? Format(m, cell.Unit) : "failed")} | {rounds} | {(perIo is { } p ? FormatBytes(p) : None)} | {gc} | {Escape(problems)} |");
         }

@@ -78,7 +78,7 @@ internal static class CollectionRun
             }
 
             long bytes = manifest.Hosts.Sum(h => h.Entries.Sum(e => e.Bytes)) + manifest.Controller.Entries.Sum(e => e.Bytes);
-            var sample = new Sample(cell, round) { Seconds = elapsed.TotalSeconds, CollectedBytes = bytes };
+            var sample = new Sample(cell, round) { Seconds = elapsed.TotalSeconds, CollectedBytes = bytes, Note = Phases(manifest, elapsed) };
             return problems.Count == 0
                 ? sample
                 : sample with { Error = $"{problems.Count} problem(s): {string.Join("; ", problems.Take(3))}{(problems.Count > 3 ? " ..." : "")}" };
@@ -95,6 +95,25 @@ internal static class CollectionRun
                 Directory.Delete(packageDirectory, recursive: true);
             }
         }
+    }
+
+    /// <summary>Where the time went, from the package's own time line: controller state, freezing, pulling, packaging.</summary>
+    private static string Phases(PackageManifest manifest, TimeSpan elapsed)
+    {
+        IReadOnlyList<TimelineEvent> events = manifest.Timeline;
+        DateTimeOffset At(string what, bool last = false)
+        {
+            TimelineEvent[] matching = [.. events.Where(e => e.Event.StartsWith(what, StringComparison.Ordinal))];
+            return matching.Length == 0 ? events[^1].Time : last ? matching.Max(e => e.Time) : matching.Min(e => e.Time);
+        }
+
+        DateTimeOffset failure = events[0].Time;
+        DateTimeOffset controller = At("controller state saved");
+        DateTimeOffset frozen = At("host snapshot frozen", last: true);
+        DateTimeOffset complete = At("host Complete", last: true);
+        DateTimeOffset written = At("package written");
+        return string.Create(CultureInfo.InvariantCulture,
+            $"controller {(controller - failure).TotalMilliseconds:F0} ms, hosts frozen +{(frozen - controller).TotalMilliseconds:F0} ms, pulled +{(complete - frozen).TotalMilliseconds:F0} ms, manifest +{(written - complete).TotalMilliseconds:F0} ms, archive (tar.gz) +{(elapsed - (written - failure)).TotalMilliseconds:F0} ms");
     }
 
     private static EmulatedHost BuildHost(int index, EmulatedStorageSystem storage, EndPoint portal, long stateBytes)

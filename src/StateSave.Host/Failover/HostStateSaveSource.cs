@@ -43,19 +43,8 @@ public sealed class HostStateSaveSource(EmulatedHost host) : IHostSnapshotSource
         {
             foreach (ApplicationSnapshot application in snapshot.Applications)
             {
-                var text = new StringBuilder();
-                foreach (Applications.ApplicationLogEntry entry in application.Log)
-                {
-                    text.Append(CultureInfo.InvariantCulture, $"{entry.Time:O} {entry.Level} {entry.Message}\n");
-                }
-
-                if (application.Statistics is { } statistics)
-                {
-                    text.Append(CultureInfo.InvariantCulture, $"statistics {JsonSerializer.Serialize(statistics, Json)}\n");
-                }
-
                 buffers.Add(new SnapshotBuffer("application/" + application.Name, SnapshotBuffer.ApplicationLogFormat, "text/plain",
-                    Encoding.UTF8.GetBytes(text.ToString())));
+                    ApplicationLogText.Encode(application, Json)));
             }
         }
 
