@@ -43,8 +43,12 @@ public static class PipeSizing
     /// <summary>The pipe's usual pause threshold; thresholds are never sized below it.</summary>
     public const long DefaultPauseWriterThreshold = 64 * 1024;
 
-    /// <summary>Output pipe thresholds (see the remarks on why the output needs no PDU-based sizing).</summary>
-    public const long OutputPauseWriterThreshold = 1024 * 1024;
+    /// <summary>
+    /// Output pipe thresholds (see the remarks on why the output needs no PDU-based sizing). 8 MiB: a queue depth of 32
+    /// 128 KiB reads (4 MiB of Data-In) fits without pausing, so commands complete without waiting on a flush (a
+    /// paused flush suspends every command behind it, each then allocating its state machines).
+    /// </summary>
+    public const long OutputPauseWriterThreshold = 8 * 1024 * 1024;
 
     /// <summary>The byte length of the largest PDU with at most these AHS and data segment lengths, digests included.</summary>
     public static long LargestPduLength(int maxRecvDataSegmentLength, int maxAdditionalHeaderSegmentLength)

@@ -38,8 +38,8 @@ public sealed class TransportOptions
         }
     } = PipeSizing.MaxAdditionalHeaderSegmentLength;
 
-    /// <summary>The pool both pipes rent their segments from; null for the pipe's default pool.</summary>
-    public MemoryPool<byte>? MemoryPool { get; init; }
+    /// <summary>The pool both pipes rent their segments from. Default: <see cref="BlockMemoryPool.Default"/>.</summary>
+    public MemoryPool<byte>? MemoryPool { get; init; } = BlockMemoryPool.Default;
 
     /// <summary>
     /// The smallest segment a pipe rents, also the size the receive loop asks for per receive. Default 64 KiB: a 128 KiB
