@@ -46,7 +46,7 @@ internal sealed class SocketConnection : DuplexPipeConnection
             return SendSegmentAsync(buffer.First, cancellationToken);
         }
 
-        return _sender.TryPrepare(buffer) ? SendGatheredAsync(buffer.Length) : SendSegmentsAsync(buffer, cancellationToken);
+        return _sender.TryPrepare(buffer) is >= 0 and long prepared ? SendGatheredAsync(buffer, prepared) : SendSegmentsAsync(buffer, cancellationToken);
     }
 
     protected override void ShutdownSend() => _socket.Shutdown(SocketShutdown.Send);
@@ -83,15 +83,31 @@ internal sealed class SocketConnection : DuplexPipeConnection
     // One gather send for the whole buffer (the pipe's own arrays, nothing copied); a cancelled send loop closes the
     // socket, which ends a pending send.
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    private async ValueTask SendGatheredAsync(long length)
+    private async ValueTask SendGatheredAsync(ReadOnlySequence<byte> buffer, long prepared)
     {
         try
         {
-            while (length > 0)
+            while (true)
             {
-                int sent = await _sender.SendPreparedAsync(_socket).ConfigureAwait(false);
-                length -= sent;
-                _sender.Skip(sent);
+                for (long left = prepared; left > 0;)
+                {
+                    int sent = await _sender.SendPreparedAsync(_socket).ConfigureAwait(false);
+                    left -= sent;
+                    _sender.Skip(sent);
+                }
+
+                buffer = buffer.Slice(prepared);
+                if (buffer.IsEmpty)
+                {
+                    return;
+                }
+
+                prepared = _sender.TryPrepare(buffer); // the next eight segments
+                if (prepared < 0)
+                {
+                    await SendSegmentsAsync(buffer, CancellationToken.None).ConfigureAwait(false);
+                    return;
+                }
             }
         }
         finally

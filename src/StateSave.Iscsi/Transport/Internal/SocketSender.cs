@@ -21,22 +21,38 @@ internal sealed class SocketSender : SocketAsyncEventArgs, IValueTaskSource<int>
     {
     }
 
-    /// <summary>True when every segment of <paramref name="buffer"/> is array-backed (pipe memory from an array pool).</summary>
-    public bool TryPrepare(in ReadOnlySequence<byte> buffer)
+    /// <summary>
+    /// The most segments one send takes: the runtime gathers up to eight on the stack and allocates its iovec and
+    /// pinning arrays beyond that, so a longer buffer goes out in several sends of eight.
+    /// </summary>
+    public const int MaximumSegmentsPerSend = 8;
+
+    /// <summary>
+    /// Prepares the first segments of <paramref name="buffer"/> (at most <see cref="MaximumSegmentsPerSend"/>); returns
+    /// their length, or -1 when a segment is not array-backed (pipe memory from a pool of arrays is).
+    /// </summary>
+    public long TryPrepare(in ReadOnlySequence<byte> buffer)
     {
         _segments.Clear();
+        long length = 0;
         foreach (ReadOnlyMemory<byte> segment in buffer)
         {
+            if (_segments.Count == MaximumSegmentsPerSend)
+            {
+                break;
+            }
+
             if (!MemoryMarshal.TryGetArray(segment, out ArraySegment<byte> array))
             {
                 _segments.Clear();
-                return false;
+                return -1;
             }
 
             _segments.Add(array);
+            length += array.Count;
         }
 
-        return true;
+        return length;
     }
 
     /// <summary>Sends the prepared segments; returns the bytes sent (all of them unless the socket fails).</summary>
