@@ -11,7 +11,7 @@ namespace StateSave.Initiator.Tests.Allocation;
 /// </summary>
 internal sealed class BarePipeConnection : IIscsiTransportConnection
 {
-    private static readonly PipeOptions s_options = new(pool: new Connections.SegmentPool(64 * 1024, 256), pauseWriterThreshold: 4 << 20,
+    private static readonly PipeOptions s_options = new(pool: new StateSave.Iscsi.Transport.BlockMemoryPool(), pauseWriterThreshold: 4 << 20,
         resumeWriterThreshold: 2 << 20, minimumSegmentSize: 64 * 1024, useSynchronizationContext: false);
 
     private readonly TaskCompletionSource<ConnectionEnd> _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
