@@ -1,5 +1,5 @@
-using System.Runtime.CompilerServices;
 using System.IO.Pipelines;
+using System.Runtime.CompilerServices;
 using StateSave.Iscsi.Protocol;
 using StateSave.Iscsi.Protocol.Pdus;
 using StateSave.Scsi.Server;
@@ -23,26 +23,34 @@ internal sealed partial class TargetConnection
     internal void WriteLocked<TPdu>(ref TPdu pdu, bool advanceStatSN)
         where TPdu : struct, IIscsiPdu<TPdu>, ITargetSequencedPdu
     {
-        (uint expCmdSN, uint maxCmdSN) = Session?.Window ?? _loginWindow;
-        pdu.StatSN = advanceStatSN ? _statSN++ : _statSN;
-        pdu.ExpCmdSN = expCmdSN;
-        pdu.MaxCmdSN = maxCmdSN;
+        Sequence(ref pdu);
         IscsiPduWriter.Write(_transport.Output, pdu, _sendDigests);
+        if (advanceStatSN)
+        {
+            _statSN++;
+        }
     }
 
     /// <summary>Writes one PDU whose data segment <paramref name="source"/> copies in place. Only under the send lock.</summary>
     internal void WriteInPlaceLocked<TPdu>(ref TPdu pdu, bool advanceStatSN, IDataInSource source, long sourceOffset, int dataLength)
         where TPdu : struct, IIscsiPdu<TPdu>, ITargetSequencedPdu
     {
-        (uint expCmdSN, uint maxCmdSN) = Session?.Window ?? _loginWindow;
-        pdu.StatSN = _statSN;
-        pdu.ExpCmdSN = expCmdSN;
-        pdu.MaxCmdSN = maxCmdSN;
+        Sequence(ref pdu);
         IscsiPduWriter.WriteInPlace(_transport.Output, pdu, source, sourceOffset, dataLength, _sendDigests);
         if (advanceStatSN)
         {
             _statSN++; // only once the PDU is written: a source that throws leaves nothing behind
         }
+    }
+
+    /// <summary>The current StatSN, ExpCmdSN and MaxCmdSN into <paramref name="pdu"/> (StatSN advances once it is written).</summary>
+    private void Sequence<TPdu>(ref TPdu pdu)
+        where TPdu : struct, ITargetSequencedPdu
+    {
+        (uint expCmdSN, uint maxCmdSN) = Session?.Window ?? _loginWindow;
+        pdu.StatSN = _statSN;
+        pdu.ExpCmdSN = expCmdSN;
+        pdu.MaxCmdSN = maxCmdSN;
     }
 
     internal void WriteUnsequencedLocked<TPdu>(ref TPdu pdu)

@@ -1,5 +1,5 @@
-using System.Runtime.CompilerServices;
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using StateSave.Iscsi.Protocol;
 using StateSave.Iscsi.Protocol.Pdus;
 using StateSave.Scsi;
@@ -114,11 +114,7 @@ internal sealed partial class TargetTask
                 {
                     // The device server returns GOOD next: the status rides on this PDU (RFC 7143 §11.7.4).
                     (bool over, bool under, uint count) = ResponseFields.Residual(_dataInRequested, ExpectedDataInLength);
-                    pdu.HasStatus = true;
-                    pdu.Status = ScsiStatus.Good;
-                    pdu.ResidualOverflow = over;
-                    pdu.ResidualUnderflow = under;
-                    pdu.ResidualCount = count;
+                    CarryStatus(ref pdu, new ResponseFields(ScsiStatus.Good, over, under, count));
                 }
 
                 try
@@ -160,15 +156,21 @@ internal sealed partial class TargetTask
         ScsiDataInPdu pdu = DataInPdu(_held.AsMemory(0, _heldLength), _heldOffset, final || status is not null);
         if (status is { } s)
         {
-            pdu.HasStatus = true;
-            pdu.Status = s.Status;
-            pdu.ResidualOverflow = s.Overflow;
-            pdu.ResidualUnderflow = s.Underflow;
-            pdu.ResidualCount = s.ResidualCount;
+            CarryStatus(ref pdu, s);
         }
 
         batch.Write(ref pdu, advanceStatSN: status is not null);
         ReleaseHeldDataIn();
+    }
+
+    /// <summary>Makes <paramref name="pdu"/> the command's last: S bit, status and residuals (RFC 7143 §11.7.4).</summary>
+    private static void CarryStatus(ref ScsiDataInPdu pdu, in ResponseFields status)
+    {
+        pdu.HasStatus = true;
+        pdu.Status = status.Status;
+        pdu.ResidualOverflow = status.Overflow;
+        pdu.ResidualUnderflow = status.Underflow;
+        pdu.ResidualCount = status.ResidualCount;
     }
 
     private void ResetDataIn()
