@@ -11,7 +11,8 @@ namespace StateSave.Initiator.Benchmarks;
 /// <summary>
 /// A minimal target that allocates nothing per command, so that the allocations measured are the initiator's:
 /// it answers the login without keys (RFC defaults), then every SCSI command with GOOD (reads in one
-/// phase-collapsed Data-In from a shared buffer, writes after their immediate data).
+/// phase-collapsed Data-In from a shared buffer, writes after their immediate data). Also compiled into the initiator
+/// tests (steady-state allocation).
 /// </summary>
 internal sealed class EchoTarget : IIscsiTransportConnector
 {

@@ -6,11 +6,13 @@ namespace StateSave.Initiator.Benchmarks;
 
 /// <summary>
 /// Two bare pipes crossed into a connection pair: no transport loops between the ends, so what is measured is the
-/// initiator (and the echo target) alone.
+/// initiator (and the echo target) alone. The pipes take their segments from the transports' own pool
+/// (<see cref="StateSave.Iscsi.Transport.BlockMemoryPool"/>), which hands them out without allocating. Also compiled
+/// into the initiator tests (steady-state allocation).
 /// </summary>
 internal sealed class PipePair : IIscsiTransportConnection
 {
-    private static readonly PipeOptions s_options = new(pauseWriterThreshold: 4 << 20, resumeWriterThreshold: 2 << 20, minimumSegmentSize: 64 * 1024, useSynchronizationContext: false);
+    private static readonly PipeOptions s_options = new(pool: StateSave.Iscsi.Transport.BlockMemoryPool.Default, pauseWriterThreshold: 4 << 20, resumeWriterThreshold: 2 << 20, minimumSegmentSize: 64 * 1024, useSynchronizationContext: false);
     private readonly TaskCompletionSource<ConnectionEnd> _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private PipePair(PipeReader input, PipeWriter output, string id)
